@@ -1,0 +1,16 @@
+import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { AuthenticatedUser } from './authenticated-user';
+
+export const IS_PUBLIC = Symbol('isPublic');
+export const REQUIRED_ROLES = Symbol('requiredRoles');
+
+/** The route needs no access token. */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** The caller must hold every listed role (403 otherwise). */
+export const Roles = (...roles: string[]) => SetMetadata(REQUIRED_ROLES, roles);
+
+/** The verified caller of the current request. */
+export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): AuthenticatedUser => {
+  return context.switchToHttp().getRequest<{ user: AuthenticatedUser }>().user;
+});

@@ -1,0 +1,6 @@
+export * from './access-token';
+export * from './auth.decorators';
+export * from './auth.guard';
+export * from './auth.module';
+export * from './authenticated-user';
+export * from './token-verifier';

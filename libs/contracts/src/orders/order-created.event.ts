@@ -1,0 +1,40 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsISO8601, IsInt, IsUUID, Matches, Min, ValidateNested } from 'class-validator';
+import { defineEvent } from '../event-definition';
+import { Topics } from '../topics';
+import { OrderItemV1 } from './order-item';
+
+export class OrderCreatedV1 {
+  @IsUUID()
+  orderId: string;
+
+  @IsUUID()
+  userId: string;
+
+  @Matches(/^[A-Z]{3}$/)
+  currency: string;
+
+  @ValidateNested({ each: true })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @Type(() => OrderItemV1)
+  items: OrderItemV1[];
+
+  @IsInt()
+  @Min(0)
+  total: number;
+
+  @IsISO8601({ strict: true })
+  createdAt: string;
+}
+
+export const OrderCreated = defineEvent({
+  type: 'order.created',
+  version: 1,
+  topic: Topics.Orders,
+  payload: OrderCreatedV1,
+  key: (p) => p.orderId,
+  producer: 'order-service',
+  consumers: ['order-service'],
+  description: 'An order was accepted as PENDING. Order-service confirms or rejects it from its own copy of the user.',
+});

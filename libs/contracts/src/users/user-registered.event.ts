@@ -1,0 +1,29 @@
+import { IsEmail, IsISO8601, IsString, IsUUID, Length } from 'class-validator';
+import { defineEvent } from '../event-definition';
+import { Topics } from '../topics';
+
+export class UserRegisteredV1 {
+  @IsUUID()
+  userId: string;
+
+  @IsEmail()
+  email: string;
+
+  @IsString()
+  @Length(1, 100)
+  displayName: string;
+
+  @IsISO8601({ strict: true })
+  registeredAt: string;
+}
+
+export const UserRegistered = defineEvent({
+  type: 'user.registered',
+  version: 1,
+  topic: Topics.Users,
+  payload: UserRegisteredV1,
+  key: (p) => p.userId,
+  producer: 'user-service',
+  consumers: ['order-service', 'notification-service'],
+  description: 'A user account was created. Order-service adds the user to its customer copy; notification-service sends a welcome.',
+});

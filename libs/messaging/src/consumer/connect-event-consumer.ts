@@ -1,0 +1,20 @@
+import type { INestApplication } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { KAFKA, MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
+import { KafkaEventServer } from './kafka-event.server';
+import { RethrowRpcExceptionsFilter } from './rethrow.filter';
+
+/** Attaches the Kafka event consumer to a service; its @OnEvent handlers start receiving events. */
+export function connectEventConsumer(app: INestApplication): void {
+  const options = app.get<MessagingOptions>(MESSAGING_OPTIONS);
+  const server = new KafkaEventServer({
+    ...options.consumer,
+    kafka: app.get<Kafka>(KAFKA),
+    consumerGroup: options.service,
+    schema: options.schema,
+    dataSource: app.get(DataSource),
+  });
+  const microservice = app.connectMicroservice({ strategy: server }, { inheritAppConfig: false });
+  microservice.useGlobalFilters(new RethrowRpcExceptionsFilter());
+}

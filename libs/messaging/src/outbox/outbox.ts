@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createEvent, toEventMessage, type EventDefinition, type PayloadOf } from '@platform/contracts';
+import { context, propagation } from '@opentelemetry/api';
+import type { EntityManager } from 'typeorm';
+import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
+
+/**
+ * Records events in the service's outbox table, inside the caller's transaction: the state change
+ * and its event commit together or not at all. The relay publishes them to Kafka afterwards.
+ */
+@Injectable()
+export class Outbox {
+  constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {}
+
+  async add<TDefinition extends EventDefinition>(manager: EntityManager, definition: TDefinition, payload: PayloadOf<TDefinition>): Promise<string> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error('Outbox.add needs the EntityManager of an open transaction');
+    }
+    const event = createEvent(definition, payload, `/${this.options.service}`);
+    const message = toEventMessage(event);
+    // The trace context the event was written under travels with it through Kafka.
+    const headers: Record<string, string> = { ...message.headers };
+    propagation.inject(context.active(), headers);
+    await manager.query(
+      `INSERT INTO "${this.options.schema}"."outbox" ("event_id", "event_type", "topic", "message_key", "headers", "payload")
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [event.id, event.type, definition.topic, message.key, JSON.stringify(headers), message.value],
+    );
+    return event.id;
+  }
+}

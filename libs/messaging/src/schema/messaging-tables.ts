@@ -1,0 +1,58 @@
+import type { QueryRunner } from 'typeorm';
+
+/** NOTIFY channel the relay of a schema listens on. */
+export function outboxChannel(schema: string): string {
+  return `${schema}_outbox`;
+}
+
+/**
+ * DDL of the outbox and inbox tables, for a service's own migration. Kept here so every service
+ * gets the same tables, indexes and NOTIFY trigger the relay and the consumer rely on.
+ */
+export async function createMessagingTables(queryRunner: QueryRunner, schema: string): Promise<void> {
+  const channel = outboxChannel(schema);
+  await queryRunner.query(`
+    CREATE TABLE "${schema}"."outbox" (
+      "id" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      "event_id" uuid NOT NULL UNIQUE,
+      "event_type" text NOT NULL,
+      "topic" text NOT NULL,
+      "message_key" text NOT NULL,
+      "headers" jsonb NOT NULL,
+      "payload" text NOT NULL,
+      "created_at" timestamptz NOT NULL DEFAULT now(),
+      "sent_at" timestamptz,
+      "attempts" integer NOT NULL DEFAULT 0,
+      "last_error" text
+    )`);
+  await queryRunner.query(`CREATE INDEX "outbox_unsent_idx" ON "${schema}"."outbox" ("id") WHERE "sent_at" IS NULL`);
+  await queryRunner.query(`CREATE INDEX "outbox_unsent_key_idx" ON "${schema}"."outbox" ("message_key", "id") WHERE "sent_at" IS NULL`);
+  await queryRunner.query(`CREATE INDEX "outbox_sent_at_idx" ON "${schema}"."outbox" ("sent_at") WHERE "sent_at" IS NOT NULL`);
+  await queryRunner.query(`
+    CREATE FUNCTION "${schema}"."outbox_notify"() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM pg_notify('${channel}', '');
+      RETURN NULL;
+    END $$`);
+  await queryRunner.query(`
+    CREATE TRIGGER "outbox_notify" AFTER INSERT ON "${schema}"."outbox"
+    FOR EACH STATEMENT EXECUTE FUNCTION "${schema}"."outbox_notify"()`);
+  await queryRunner.query(`
+    CREATE TABLE "${schema}"."inbox" (
+      "consumer_group" text NOT NULL,
+      "event_id" text NOT NULL,
+      "event_type" text NOT NULL,
+      "topic" text NOT NULL,
+      "partition" integer NOT NULL,
+      "offset" bigint NOT NULL,
+      "handled_at" timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY ("consumer_group", "event_id")
+    )`);
+  await queryRunner.query(`CREATE INDEX "inbox_handled_at_idx" ON "${schema}"."inbox" ("handled_at")`);
+}
+
+export async function dropMessagingTables(queryRunner: QueryRunner, schema: string): Promise<void> {
+  await queryRunner.query(`DROP TABLE "${schema}"."inbox"`);
+  await queryRunner.query(`DROP TABLE "${schema}"."outbox"`);
+  await queryRunner.query(`DROP FUNCTION "${schema}"."outbox_notify"()`);
+}

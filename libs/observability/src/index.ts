@@ -1,0 +1,5 @@
+export * from './logging/logger';
+export * from './logging/trace-context';
+export * from './metrics/http-metrics';
+export * from './metrics/metrics';
+export * from './metrics/metrics.controller';

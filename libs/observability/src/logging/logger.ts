@@ -1,0 +1,90 @@
+import type { LoggerService } from '@nestjs/common';
+import pino, { type Logger } from 'pino';
+
+/** Paths never written to logs, wherever they appear in a logged object. */
+export const REDACTED_PATHS = [
+  'password',
+  '*.password',
+  'passwordHash',
+  '*.passwordHash',
+  'token',
+  '*.token',
+  'accessToken',
+  '*.accessToken',
+  'refreshToken',
+  '*.refreshToken',
+  'authorization',
+  '*.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  'DATABASE_URL',
+  'JWT_PRIVATE_JWKS',
+];
+
+export interface LoggerOptions {
+  service: string;
+  version?: string;
+  level: string;
+  format: 'json' | 'pretty';
+}
+
+/** The platform's one logger: one JSON object per line, redacted, with the service name on every line. */
+export function createLogger(options: LoggerOptions): Logger {
+  return pino({
+    level: options.level,
+    base: { service: options.service, version: options.version },
+    messageKey: 'msg',
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    ...(options.format === 'pretty'
+      ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,version' } } }
+      : {}),
+  });
+}
+
+type LogMethod = 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal';
+
+/** Lets Nest's own `Logger` write through pino, keeping objects as structured fields. */
+export class PinoLoggerService implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, ...params: unknown[]) {
+    this.write('info', message, params);
+  }
+  error(message: unknown, ...params: unknown[]) {
+    this.write('error', message, params);
+  }
+  warn(message: unknown, ...params: unknown[]) {
+    this.write('warn', message, params);
+  }
+  debug(message: unknown, ...params: unknown[]) {
+    this.write('debug', message, params);
+  }
+  verbose(message: unknown, ...params: unknown[]) {
+    this.write('trace', message, params);
+  }
+  fatal(message: unknown, ...params: unknown[]) {
+    this.write('fatal', message, params);
+  }
+
+  private write(level: LogMethod, message: unknown, params: unknown[]) {
+    // Nest appends the context (the logger's name) as the last parameter.
+    const context = params.length > 0 && typeof params[params.length - 1] === 'string' ? (params.pop() as string) : undefined;
+    const fields: Record<string, unknown> = context ? { context } : {};
+    if (typeof message === 'object' && message !== null && !(message instanceof Error)) {
+      const text = typeof params[0] === 'string' ? (params.shift() as string) : undefined;
+      this.logger[level]({ ...fields, ...(message as object) }, text);
+      return;
+    }
+    if (message instanceof Error) {
+      this.logger[level]({ ...fields, err: message }, message.message);
+      return;
+    }
+    // Nest passes a stack trace as the second argument of error().
+    if (level === 'error' && typeof params[0] === 'string' && params[0].includes('\n')) fields.stack = params.shift();
+    this.logger[level](fields, String(message));
+  }
+}

@@ -1,0 +1,32 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type LabelValues } from 'prom-client';
+
+/** The process-wide Prometheus registry every metric of a service is registered in. */
+export const metricsRegistry = new Registry();
+
+let defaultsCollected = false;
+
+/** Process and Node.js runtime metrics (CPU, memory, event loop lag, GC), once per process. */
+export function collectProcessMetrics(labels: Record<string, string>): void {
+  if (defaultsCollected) return;
+  metricsRegistry.setDefaultLabels(labels);
+  collectDefaultMetrics({ register: metricsRegistry });
+  defaultsCollected = true;
+}
+
+function metric<T>(name: string, create: () => T): T {
+  return (metricsRegistry.getSingleMetric(name) as T | undefined) ?? create();
+}
+
+export function counter<L extends string>(name: string, help: string, labelNames: L[]): Counter<L> {
+  return metric(name, () => new Counter({ name, help, labelNames, registers: [metricsRegistry] }));
+}
+
+export function gauge<L extends string>(name: string, help: string, labelNames: L[]): Gauge<L> {
+  return metric(name, () => new Gauge({ name, help, labelNames, registers: [metricsRegistry] }));
+}
+
+export function histogram<L extends string>(name: string, help: string, labelNames: L[], buckets: number[]): Histogram<L> {
+  return metric(name, () => new Histogram({ name, help, labelNames, buckets, registers: [metricsRegistry] }));
+}
+
+export type { LabelValues };

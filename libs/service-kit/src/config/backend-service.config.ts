@@ -1,0 +1,76 @@
+import { ArrayNotEmpty, IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { BaseServiceConfig, BooleanFlag, CommaSeparated } from './base-service.config';
+
+/** Settings of a service that owns a database schema and talks to Kafka (all but the gateway). */
+export class BackendServiceConfig extends BaseServiceConfig {
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// connection string' })
+  DATABASE_URL: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  DATABASE_POOL_MAX = 10;
+
+  @CommaSeparated()
+  @ArrayNotEmpty({ message: 'KAFKA_BROKERS must list at least one host:port' })
+  @Matches(/^[^\s:]+:\d+$/, { each: true, message: 'KAFKA_BROKERS entries must be host:port' })
+  KAFKA_BROKERS: string[];
+
+  @BooleanFlag()
+  @IsBoolean()
+  KAFKA_ENSURE_TOPICS = true;
+
+  @IsInt()
+  @Min(1)
+  KAFKA_TOPIC_PARTITIONS = 3;
+
+  @IsInt()
+  @Min(1)
+  KAFKA_TOPIC_REPLICATION_FACTOR = 1;
+
+  @BooleanFlag()
+  @IsBoolean()
+  OUTBOX_RELAY_ENABLED = true;
+
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  OUTBOX_BATCH_SIZE = 100;
+
+  @IsInt()
+  @Min(50)
+  OUTBOX_POLL_INTERVAL_MS = 1_000;
+
+  @IsInt()
+  @Min(60_000)
+  OUTBOX_RETENTION_MS = 24 * 3_600_000;
+
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  EVENT_MAX_ATTEMPTS = 5;
+
+  @IsInt()
+  @Min(10)
+  EVENT_RETRY_INITIAL_MS = 200;
+
+  @IsInt()
+  @Min(10)
+  EVENT_RETRY_MAX_MS = 5_000;
+
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  EVENT_PARTITION_CONCURRENCY = 3;
+
+  /** Must outlive the topics' retention, or a replay from the earliest offset could redo old events. */
+  @IsInt()
+  @Min(3_600_000)
+  INBOX_RETENTION_MS = 30 * 24 * 3_600_000;
+
+  @IsString()
+  JWT_ISSUER = 'platform-user-service';
+
+  @IsString()
+  JWT_AUDIENCE = 'platform-api';
+}

@@ -1,0 +1,14 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ReadinessCheck } from '../health/readiness';
+
+@Injectable()
+export class DatabaseReadinessCheck implements ReadinessCheck {
+  readonly name = 'database';
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async check() {
+    await this.dataSource.query('SELECT 1');
+  }
+}

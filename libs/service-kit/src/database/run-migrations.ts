@@ -1,0 +1,29 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+
+/**
+ * The `migrate` entry point of a service: `node migrate.js` applies pending migrations,
+ * `node migrate.js revert` reverts the last one, `node migrate.js show` lists pending ones.
+ * Each migration runs in its own transaction.
+ */
+export async function runMigrationsCli(options: DataSourceOptions, argv: string[] = process.argv.slice(2)): Promise<void> {
+  const command = argv[0] ?? 'up';
+  const dataSource = new DataSource(options);
+  await dataSource.initialize();
+  try {
+    if (command === 'up') {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      console.log(applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}` : 'schema is up to date');
+    } else if (command === 'revert') {
+      await dataSource.undoLastMigration({ transaction: 'each' });
+      console.log('reverted the last migration');
+    } else if (command === 'show') {
+      const pending = await dataSource.showMigrations();
+      console.log(pending ? 'there are pending migrations' : 'schema is up to date');
+      process.exitCode = pending ? 2 : 0;
+    } else {
+      throw new Error(`unknown command "${command}": use up, revert or show`);
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}
