@@ -1,11 +1,9 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { AuthenticatedUser } from './authenticated-user';
 
-export const IS_PUBLIC = Symbol('isPublic');
-export const REQUIRED_ROLES = Symbol('requiredRoles');
+export { IS_PUBLIC, Public } from '@platform/service-kit';
 
-/** The route needs no access token. */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+export const REQUIRED_ROLES = Symbol('requiredRoles');
 
 /** The caller must hold every listed role (403 otherwise). */
 export const Roles = (...roles: string[]) => SetMetadata(REQUIRED_ROLES, roles);

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DomainError } from '@platform/service-kit';
+import { DomainError, IS_PUBLIC } from '@platform/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { IS_PUBLIC, REQUIRED_ROLES } from './auth.decorators';
+import { REQUIRED_ROLES } from './auth.decorators';
 import type { AuthenticatedUser } from './authenticated-user';
 import { TokenVerifier } from './token-verifier';
 

@@ -10,7 +10,7 @@ export interface EventDefinition<TPayload extends object = object> {
   readonly topic: Topic;
   readonly payload: ClassConstructor<TPayload>;
   /** The aggregate id: Kafka key and CloudEvents `subject`. */
-  readonly key: (payload: TPayload) => string;
+  key(payload: TPayload): string;
   readonly producer: string;
   readonly consumers: readonly string[];
   readonly description: string;

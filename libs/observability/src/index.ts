@@ -2,4 +2,4 @@ export * from './logging/logger';
 export * from './logging/trace-context';
 export * from './metrics/http-metrics';
 export * from './metrics/metrics';
-export * from './metrics/metrics.controller';
+export * from './logging/process-warnings';

@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import { RequestMethod, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { collectProcessMetrics, createLogger, instrumentHttpMetrics, PinoLoggerService } from '@platform/observability';
+import { LogController } from 'fastify';
+import { collectProcessMetrics, createLogger, instrumentHttpMetrics, logProcessWarnings, PinoLoggerService } from '@platform/observability';
 import type { ClassConstructor } from 'class-transformer';
 import type { Logger } from 'pino';
 import type { BaseServiceConfig } from './config/base-service.config';
 import { ConfigError, loadConfig } from './config/load-config';
 import { ShutdownState } from './health/readiness';
-import { installProblemHandlers } from './http/problem-handlers';
 import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { createValidationPipe } from './problem/validation';
@@ -17,6 +17,7 @@ export const API_PREFIX = 'api/v1';
 
 /** Routes served outside `/api/v1`: operations endpoints and the JWKS. */
 const UNPREFIXED_ROUTES = [
+  { path: 'health', method: RequestMethod.ALL },
   { path: 'health/{*rest}', method: RequestMethod.ALL },
   { path: 'metrics', method: RequestMethod.GET },
   { path: '.well-known/{*rest}', method: RequestMethod.GET },
@@ -28,6 +29,8 @@ export interface ServiceDefinition<TConfig extends BaseServiceConfig> {
   name: string;
   module: Type;
   config: ClassConstructor<TConfig>;
+  /** False leaves request bodies unparsed (the gateway forwards them as bytes). */
+  bodyParser?: boolean;
   /** Runs after the app exists and before it listens: connect a Kafka consumer, add Swagger, … */
   beforeListen?: (app: NestFastifyApplication, config: TConfig, logger: Logger) => Promise<void> | void;
 }
@@ -49,11 +52,13 @@ export async function bootstrapService<TConfig extends BaseServiceConfig>(defini
   }
 
   const logger = createLogger({ service: definition.name, version: config.SERVICE_VERSION, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  logProcessWarnings(logger);
   collectProcessMetrics({ service: definition.name });
 
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    // One line per request comes from our onResponse hook, not Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
     trustProxy: true,
@@ -63,9 +68,9 @@ export async function bootstrapService<TConfig extends BaseServiceConfig>(defini
   const app = await NestFactory.create<NestFastifyApplication>(definition.module, adapter, {
     logger: new PinoLoggerService(logger),
     abortOnError: false,
+    bodyParser: definition.bodyParser ?? true,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  installProblemHandlers(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();

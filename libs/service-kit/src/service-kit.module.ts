@@ -1,9 +1,9 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
-import { MetricsController } from '@platform/observability';
 import type { ClassConstructor } from 'class-transformer';
 import type { BaseServiceConfig } from './config/base-service.config';
 import { ServiceConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
+import { MetricsController } from './http/metrics.controller';
 import type { ReadinessCheck } from './health/readiness';
 
 export interface ServiceKitOptions<TConfig extends BaseServiceConfig> {

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NestMicroservice } from '@nestjs/microservices';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { KAFKA, MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
@@ -15,6 +16,11 @@ export function connectEventConsumer(app: INestApplication): void {
     schema: options.schema,
     dataSource: app.get(DataSource),
   });
-  const microservice = app.connectMicroservice({ strategy: server }, { inheritAppConfig: false });
+  // Deferred so the filter can be registered first; then initialised the way Nest does it for a
+  // hybrid app (the app's lifecycle hooks already run once, they must not run again).
+  const microservice = app.connectMicroservice({ strategy: server }, { inheritAppConfig: false, deferInitialization: true }) as NestMicroservice;
   microservice.useGlobalFilters(new RethrowRpcExceptionsFilter());
+  microservice.registerListeners();
+  microservice.setIsInitialized(true);
+  microservice.setIsInitHookCalled(true);
 }

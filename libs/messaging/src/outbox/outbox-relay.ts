@@ -45,8 +45,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly dataSource: DataSource,
   ) {
     this.table = `"${options.schema}"."outbox"`;
+    // One request in flight keeps each partition's order across retries. Not the idempotent
+    // producer: a resend after a failed batch may duplicate a message, which consumers' inboxes absorb.
     this.producer = kafka.producer({
-      idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,

@@ -1,12 +1,20 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DatabaseConfig } from '../config/database.config';
+import { loadConfig } from '../config/load-config';
 
 /**
  * The `migrate` entry point of a service: `node migrate.js` applies pending migrations,
  * `node migrate.js revert` reverts the last one, `node migrate.js show` lists pending ones.
- * Each migration runs in its own transaction.
+ * Each migration runs in its own transaction, as the service's own database role.
  */
-export async function runMigrationsCli(options: DataSourceOptions, argv: string[] = process.argv.slice(2)): Promise<void> {
-  const command = argv[0] ?? 'up';
+export function runMigrationsCli(optionsFor: (databaseUrl: string) => DataSourceOptions, argv: string[] = process.argv.slice(2)): void {
+  migrate(optionsFor(loadConfig(DatabaseConfig).DATABASE_URL), argv[0] ?? 'up').catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
+
+async function migrate(options: DataSourceOptions, command: string): Promise<void> {
   const dataSource = new DataSource(options);
   await dataSource.initialize();
   try {

@@ -2,11 +2,13 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
+import { Public } from '../http/public.decorator';
 import { READINESS_CHECKS, ShutdownState, withTimeout, type ReadinessCheck } from './readiness';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
 @ApiExcludeController()
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -10,7 +10,8 @@ export type DomainErrorKind =
   | 'conflict' // 409
   | 'unprocessable' // 422
   | 'too-many-requests' // 429
-  | 'unavailable'; // 503
+  | 'unavailable' // 503
+  | 'timeout'; // 504
 
 /** A failure with a stable code clients can rely on, e.g. `USER.EMAIL_TAKEN`. */
 export class DomainError extends Error {

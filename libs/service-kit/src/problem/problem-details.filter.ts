@@ -14,6 +14,7 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   unprocessable: 422,
   'too-many-requests': 429,
   unavailable: 503,
+  timeout: 504,
 };
 
 /** Fastify's own error codes for client mistakes that happen before a route runs. */

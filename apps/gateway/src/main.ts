@@ -1,0 +1,6 @@
+import { bootstrapService } from '@platform/service-kit';
+import { AppModule } from './app.module';
+import { GatewayConfig } from './config/gateway.config';
+import { acceptRawJsonBodies } from './proxy/raw-body';
+
+void bootstrapService({ name: 'gateway', module: AppModule, config: GatewayConfig, bodyParser: false, beforeListen: acceptRawJsonBodies });

@@ -1,0 +1,3 @@
+const { composeAppWebpackConfig } = require('../../tools/build/webpack.app');
+
+module.exports = composeAppWebpackConfig(__dirname, { entries: ['migrate'] });
