@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { ADMIN_EMAIL, expectProblem, registerUser, TestPlatform } from '@platform/testing';
+
+describe('accounts through the gateway: register, login, tokens, profile', () => {
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    platform = await TestPlatform.start('auth-and-users');
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  const api = () => platform.api;
+
+  it('registers a user, stores the email lower-cased and never returns the password', async () => {
+    const email = `Mixed.Case-${randomUUID()}@E2E.example.com`;
+    const response = await api().post('/auth/register', { email, password: 'a long password', displayName: '  Grace Hopper ' });
+
+    expect(response.status).toBe(201);
+    expect(response.body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      email: email.toLowerCase(),
+      displayName: 'Grace Hopper',
+      roles: ['user'],
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
+    expect(response.text).not.toContain('a long password');
+    const [row] = await platform.queryAs('user-service', 'SELECT email, password_hash FROM users WHERE id = $1', [response.body.id]);
+    expect(row.email).toBe(email.toLowerCase());
+    expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  });
+
+  it('refuses a second account for the same email in another case with 409', async () => {
+    const email = `taken-${randomUUID()}@e2e.example.com`;
+    expect((await api().post('/auth/register', { email, password: 'password-1', displayName: 'First' })).status).toBe(201);
+
+    const again = await api().post('/auth/register', { email: email.toUpperCase(), password: 'password-2', displayName: 'Second' });
+
+    expectProblem(again, 409, 'USER.EMAIL_TAKEN');
+  });
+
+  it('answers invalid registrations with 400 problem+json naming each field', async () => {
+    const response = await api().post('/auth/register', { email: 'not-an-email', password: 'short', displayName: '' });
+
+    expectProblem(response, 400);
+    expect(response.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['displayName', 'email', 'password']);
+  });
+
+  it('refuses unknown fields instead of storing them (no mass assignment)', async () => {
+    const response = await api().post('/auth/register', { email: `x-${randomUUID()}@e2e.example.com`, password: 'password-1', displayName: 'X', roles: ['admin'] });
+
+    expectProblem(response, 400);
+    expect(response.body.errors).toContainEqual({ field: 'roles', message: expect.stringContaining('should not exist') });
+  });
+
+  it('gives the admin role to ADMIN_EMAILS and to nobody else', async () => {
+    const admin = await registerUser(api(), { email: ADMIN_EMAIL.toUpperCase() });
+    const user = await registerUser(api());
+
+    expect((await api().get('/users/me', { token: admin.accessToken })).body.roles).toEqual(['user', 'admin']);
+    expect((await api().get('/users/me', { token: user.accessToken })).body.roles).toEqual(['user']);
+  });
+
+  it('answers a wrong password and an unknown email the same way', async () => {
+    const user = await registerUser(api());
+
+    const wrongPassword = await api().post('/auth/login', { email: user.email, password: 'not the password' });
+    const unknownEmail = await api().post('/auth/login', { email: `nobody-${randomUUID()}@e2e.example.com`, password: 'not the password' });
+
+    expectProblem(wrongPassword, 401, 'AUTH.INVALID_CREDENTIALS');
+    expectProblem(unknownEmail, 401, 'AUTH.INVALID_CREDENTIALS');
+    const comparable = ({ body }: { body: Record<string, unknown> }) => ({ ...body, requestId: undefined, traceId: undefined });
+    expect(comparable(unknownEmail)).toEqual(comparable(wrongPassword));
+  });
+
+  it('issues an EdDSA access token with kid that verifies against the published JWKS', async () => {
+    const user = await registerUser(api());
+    const [header, payload] = user.accessToken.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+    const jwks = (await fetch(`${platform.url('gateway')}/.well-known/jwks.json`).then((response) => response.json())) as { keys: unknown[] };
+
+    expect(header).toEqual({ alg: 'EdDSA', typ: 'at+jwt', kid: expect.any(String) });
+    expect(payload).toEqual(expect.objectContaining({ sub: user.id, aud: 'platform-api', iss: 'platform-user-service', roles: ['user'] }));
+    expect(payload.exp - payload.iat).toBeLessThanOrEqual(900);
+    expect(jwks.keys).toContainEqual(expect.objectContaining({ kid: header.kid, kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' }));
+    expect(JSON.stringify(jwks)).not.toMatch(/"d"/);
+  });
+
+  it('rotates refresh tokens, and a reused one revokes the whole family', async () => {
+    const user = await registerUser(api());
+
+    const first = await api().post('/auth/refresh', { refreshToken: user.refreshToken });
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), tokenType: 'Bearer', expiresIn: 900 });
+    expect(first.body.refreshToken).not.toBe(user.refreshToken);
+
+    const reuse = await api().post('/auth/refresh', { refreshToken: user.refreshToken });
+    expectProblem(reuse, 401, 'AUTH.INVALID_REFRESH_TOKEN');
+
+    const descendant = await api().post('/auth/refresh', { refreshToken: first.body.refreshToken });
+    expectProblem(descendant, 401, 'AUTH.INVALID_REFRESH_TOKEN');
+  });
+
+  it('logs out: 204, and the refresh token stops working', async () => {
+    const user = await registerUser(api());
+
+    expect((await api().post('/auth/logout', { refreshToken: user.refreshToken })).status).toBe(204);
+    expectProblem(await api().post('/auth/refresh', { refreshToken: user.refreshToken }), 401);
+    expectProblem(await api().post('/auth/logout', { refreshToken: user.refreshToken }), 401);
+  });
+
+  it('reads and updates the profile, refusing read-only fields', async () => {
+    const user = await registerUser(api(), { displayName: 'Before' });
+
+    const updated = await api().patch('/users/me', { displayName: 'After' }, { token: user.accessToken });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toEqual(expect.objectContaining({ id: user.id, displayName: 'After', email: user.email }));
+    expect((await api().get('/users/me', { token: user.accessToken })).body.displayName).toBe('After');
+
+    const escalation = await api().patch('/users/me', { displayName: 'X', roles: ['admin'], email: 'evil@example.com' }, { token: user.accessToken });
+    expectProblem(escalation, 400);
+    expect((await api().get('/users/me', { token: user.accessToken })).body).toEqual(expect.objectContaining({ roles: ['user'], email: user.email }));
+  });
+
+  it('asks for a token on protected routes, at the gateway and at the service itself', async () => {
+    const atGateway = await api().get('/users/me');
+    expectProblem(atGateway, 401, 'AUTH.UNAUTHENTICATED');
+    expect(atGateway.headers.get('www-authenticate')).toBe('Bearer');
+
+    // Straight to user-service, bypassing the gateway: the service checks the token too.
+    const direct = await fetch(`${platform.url('user-service')}/api/v1/users/me`, { headers: { authorization: 'Bearer not-a-jwt' } });
+    expect(direct.status).toBe(401);
+  });
+
+  it('keeps a sane X-Request-Id and makes one up otherwise', async () => {
+    const kept = await api().get('/users/me', { headers: { 'x-request-id': 'trace-me-123' } });
+    const made = await api().get('/users/me');
+    const refused = await api().get('/users/me', { headers: { 'x-request-id': 'bad id with spaces' } });
+
+    expect(kept.headers.get('x-request-id')).toBe('trace-me-123');
+    expect(kept.body.requestId).toBe('trace-me-123');
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(refused.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

@@ -1,0 +1,124 @@
+import { join } from 'node:path';
+import { dropDatabase, setupDatabase, type DatabaseOptions } from './database.ts';
+import { startKafka, type KafkaBroker, type KafkaOptions } from './kafka.ts';
+import type { ManagedProcess } from './managed-process.ts';
+import {
+  BACKEND_SERVICES,
+  generateSigningKeys,
+  runMigrations,
+  SERVICE_NAMES,
+  serviceUrl,
+  startServiceProcess,
+  waitUntilReady,
+  type PlatformWiring,
+  type ServiceName,
+} from './services.ts';
+
+export interface LocalPlatformOptions {
+  ports: Record<ServiceName, number>;
+  database: DatabaseOptions;
+  /** Start a broker with these settings, or use an existing one (`brokers`). */
+  kafka: { start: Omit<KafkaOptions, 'output'> } | { brokers: string };
+  /** Folder for one log file per process, or 'inherit' to print prefixed lines. */
+  output: string | 'inherit';
+  signingKeys?: string;
+  adminEmails?: string[];
+  logFormat?: 'json' | 'pretty';
+  logLevel?: string;
+  extraEnv?: PlatformWiring['extraEnv'];
+  /** Drop the database when the platform stops (tests). */
+  dropDatabaseOnStop?: boolean;
+}
+
+/**
+ * The whole platform on this machine: Postgres schemas and roles, a Kafka broker, migrations, the
+ * four services as real processes. `./platform up` and the end-to-end tests both run it.
+ */
+export class LocalPlatform {
+  readonly wiring: PlatformWiring;
+  readonly kafka?: KafkaBroker;
+  private readonly processes = new Map<ServiceName, ManagedProcess>();
+  private readonly options: LocalPlatformOptions;
+
+  private constructor(options: LocalPlatformOptions, kafka: KafkaBroker | undefined) {
+    this.options = options;
+    this.kafka = kafka;
+    this.wiring = {
+      ports: options.ports,
+      kafkaBrokers: kafka?.brokers ?? ('brokers' in options.kafka ? options.kafka.brokers : ''),
+      database: options.database,
+      signingKeys: options.signingKeys ?? generateSigningKeys(),
+      adminEmails: options.adminEmails ?? [],
+      logFormat: options.logFormat ?? 'json',
+      logLevel: options.logLevel ?? 'info',
+      extraEnv: options.extraEnv,
+    };
+  }
+
+  /** Prepares the database and Kafka, migrates, then starts every service and waits until all are ready. */
+  static async start(options: LocalPlatformOptions, log: (line: string) => void = () => undefined): Promise<LocalPlatform> {
+    log(`database: setting up "${options.database.name}" (roles, schemas)`);
+    setupDatabase(options.database);
+    let kafka: KafkaBroker | undefined;
+    if ('start' in options.kafka) {
+      log(`kafka: starting a KRaft broker on 127.0.0.1:${options.kafka.start.port}`);
+      kafka = await startKafka({ ...options.kafka.start, output: LocalPlatform.outputFor(options.output, 'kafka') });
+    }
+    const platform = new LocalPlatform(options, kafka);
+    try {
+      for (const service of BACKEND_SERVICES) log(`${service}: ${runMigrations(service, options.database)}`);
+      await Promise.all(SERVICE_NAMES.map((service) => platform.startService(service)));
+      log(`ready: gateway on ${serviceUrl(platform.wiring, 'gateway')}`);
+      return platform;
+    } catch (error) {
+      await platform.stop();
+      throw error;
+    }
+  }
+
+  url(service: ServiceName): string {
+    return serviceUrl(this.wiring, service);
+  }
+
+  process(service: ServiceName): ManagedProcess {
+    const child = this.processes.get(service);
+    if (!child) throw new Error(`${service} is not running`);
+    return child;
+  }
+
+  async startService(service: ServiceName): Promise<ManagedProcess> {
+    const child = startServiceProcess(service, this.wiring, LocalPlatform.outputFor(this.options.output, service));
+    this.processes.set(service, child);
+    await waitUntilReady(service, this.wiring, child);
+    return child;
+  }
+
+  /** SIGTERM and wait: the graceful path. Resolves with the exit code. */
+  async stopService(service: ServiceName): Promise<number | null> {
+    const code = await this.process(service).stop();
+    this.processes.delete(service);
+    return code;
+  }
+
+  /** SIGKILL: the crash path. */
+  async killService(service: ServiceName): Promise<void> {
+    await this.process(service).kill();
+    this.processes.delete(service);
+  }
+
+  /** Stops the services (gateway first), then Kafka if this platform started it. */
+  async stop(): Promise<void> {
+    const order: ServiceName[] = ['gateway', 'user-service', 'order-service', 'notification-service'];
+    for (const service of order) {
+      const child = this.processes.get(service);
+      if (child) await child.stop();
+      this.processes.delete(service);
+    }
+    await this.kafka?.process.stop(30_000);
+    if (this.options.dropDatabaseOnStop) dropDatabase(this.options.database);
+  }
+
+  private static outputFor(output: string | 'inherit', name: string): string | 'inherit' {
+    return output === 'inherit' ? output : join(output, `${name}.log`);
+  }
+}
