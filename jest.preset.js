@@ -14,4 +14,6 @@ module.exports = {
   testMatch: ['**/?(*.)+(spec).ts'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   clearMocks: true,
+  // Decorator metadata (Nest, class-transformer) needs the Reflect polyfill, as in every main.ts.
+  setupFiles: ['reflect-metadata'],
 };

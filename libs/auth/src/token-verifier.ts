@@ -47,6 +47,8 @@ export class TokenVerifier {
         maxTokenAge: ACCESS_TOKEN.maxLifetimeSeconds + ACCESS_TOKEN.clockToleranceSeconds,
         clockTolerance: ACCESS_TOKEN.clockToleranceSeconds,
       });
+      // maxTokenAge bounds the age; the lifetime itself (exp - iat) must be short too.
+      if ((payload.exp as number) - (payload.iat as number) > ACCESS_TOKEN.maxLifetimeSeconds) throw new InvalidTokenError('token lifetime is too long');
       const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((role): role is string => typeof role === 'string') : [];
       if (!payload.sub) throw new InvalidTokenError('token has no subject');
       return { id: payload.sub, roles };

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 export * from './catalog';
 export * from './cloud-event';
 export * from './errors';
@@ -7,6 +8,7 @@ export * from './orders/order-item';
 export * from './orders/order-status.events';
 export * from './topics';
 export * from './users/user-deleted.event';
+export * from './users/user-profile';
 export * from './users/user-registered.event';
 export * from './users/user-updated.event';
 export * from './validation';

@@ -5,6 +5,7 @@ export * from './config/config.module';
 export * from './config/database.config';
 export * from './config/load-config';
 export * from './database/database.check';
+export * from './database/postgres-errors';
 export * from './database/postgres-options';
 export * from './database/run-migrations';
 export * from './health/health.module';

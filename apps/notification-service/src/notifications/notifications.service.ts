@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PAGE_LIMITS } from '@platform/api';
-import { decodeCursor, DomainError, toPage } from '@platform/service-kit';
+import { DomainError, keysetPage } from '@platform/service-kit';
 import { DataSource, IsNull, Not, type EntityManager } from 'typeorm';
 import type { NotificationContent } from './notification-templates';
 import { ErasedRecipientEntity, NotificationEntity } from './notification.entity';
@@ -40,19 +40,11 @@ export class NotificationsService {
     await manager.upsert(ErasedRecipientEntity, { userIdHash: erasureHash(userId), erasedAt: new Date() }, ['userIdHash']);
   }
 
-  async list(userId: string, options: { unread?: boolean; limit?: number; cursor?: string }) {
-    const limit = options.limit ?? PAGE_LIMITS.default;
-    const query = this.dataSource
-      .getRepository(NotificationEntity)
-      .createQueryBuilder('n')
-      .where('n.user_id = :userId', { userId })
-      .orderBy('n.created_at', 'DESC')
-      .addOrderBy('n.id', 'DESC')
-      .limit(limit + 1);
+  list(userId: string, options: { unread?: boolean; limit?: number; cursor?: string }) {
+    const query = this.dataSource.getRepository(NotificationEntity).createQueryBuilder('n').where('n.user_id = :userId', { userId });
     if (options.unread === true) query.andWhere('n.read_at IS NULL');
     if (options.unread === false) query.andWhere('n.read_at IS NOT NULL');
-    if (options.cursor) query.andWhere('(n.created_at, n.id) < (:createdAt, :id)', decodeCursor(options.cursor));
-    return toPage(await query.getMany(), limit, (notification) => notification);
+    return keysetPage(query, 'n', { limit: options.limit ?? PAGE_LIMITS.default, cursor: options.cursor });
   }
 
   /** Marks one of the caller's notifications read; reading it again keeps the first time. */

@@ -3,13 +3,11 @@ import { Injectable } from '@nestjs/common';
 import { PAGE_LIMITS, type AdminSettableStatus, type CreateOrderRequest, type OrderStatus } from '@platform/api';
 import { OrderCancelled, OrderConfirmed, OrderCreated, OrderDelivered, OrderRejected, OrderShipped } from '@platform/contracts';
 import { Outbox } from '@platform/messaging';
-import { decodeCursor, DomainError, toPage } from '@platform/service-kit';
-import { Brackets, DataSource, In, QueryFailedError, type EntityManager } from 'typeorm';
+import { DomainError, isUniqueViolation, keysetPage } from '@platform/service-kit';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { CustomersService } from '../customers/customers.service';
 import { assertTransition, OPEN_STATUSES, orderTotal } from './order-rules';
 import { OrderEntity } from './order.entity';
-
-const UNIQUE_VIOLATION = '23505';
 
 export interface CreatedOrder {
   order: OrderEntity;
@@ -67,7 +65,7 @@ export class OrdersService {
       });
     } catch (error) {
       // Two requests with one key raced; the loser answers with the winner's order.
-      const isKeyRace = idempotencyKey && error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION;
+      const isKeyRace = idempotencyKey && isUniqueViolation(error);
       const earlier = isKeyRace ? await this.findByIdempotencyKey(userId, idempotencyKey, hash) : null;
       if (earlier) return { order: earlier, created: false };
       throw error;
@@ -75,19 +73,9 @@ export class OrdersService {
     return { order, created: true };
   }
 
-  async list(userId: string, limit: number = PAGE_LIMITS.default, cursor?: string) {
-    const query = this.dataSource
-      .getRepository(OrderEntity)
-      .createQueryBuilder('o')
-      .where('o.user_id = :userId', { userId })
-      .orderBy('o.created_at', 'DESC')
-      .addOrderBy('o.id', 'DESC')
-      .limit(limit + 1);
-    if (cursor) {
-      const after = decodeCursor(cursor);
-      query.andWhere(new Brackets((where) => where.where('(o.created_at, o.id) < (:createdAt, :id)', after)));
-    }
-    return toPage(await query.getMany(), limit, (order) => order);
+  list(userId: string, limit: number = PAGE_LIMITS.default, cursor?: string) {
+    const query = this.dataSource.getRepository(OrderEntity).createQueryBuilder('o').where('o.user_id = :userId', { userId });
+    return keysetPage(query, 'o', { limit, cursor });
   }
 
   /** Another user's order answers exactly like a missing one. */

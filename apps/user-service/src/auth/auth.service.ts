@@ -4,15 +4,13 @@ import type { LoginRequest, RegisterRequest, TokenPairResponse } from '@platform
 import { ADMIN_ROLE } from '@platform/auth';
 import { UserRegistered } from '@platform/contracts';
 import { Outbox } from '@platform/messaging';
-import { DomainError } from '@platform/service-kit';
-import { DataSource, IsNull, QueryFailedError, type EntityManager } from 'typeorm';
+import { DomainError, isUniqueViolation } from '@platform/service-kit';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { UserServiceConfig } from '../config/user-service.config';
 import { UserEntity } from '../users/user.entity';
 import { PasswordHasher } from './password-hasher';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { hashRefreshToken, TokenIssuer } from './token-issuer';
-
-const UNIQUE_VIOLATION = '23505';
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -59,7 +57,7 @@ export class AuthService {
         });
       });
     } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(error)) {
         throw new DomainError('conflict', 'USER.EMAIL_TAKEN', 'An account with this email already exists.');
       }
       throw error;

@@ -1,18 +1,9 @@
-import { IsEmail, IsISO8601, IsString, IsUUID, Length } from 'class-validator';
+import { IsISO8601 } from 'class-validator';
 import { defineEvent } from '../event-definition';
 import { Topics } from '../topics';
+import { UserProfileV1 } from './user-profile';
 
-export class UserRegisteredV1 {
-  @IsUUID()
-  userId: string;
-
-  @IsEmail()
-  email: string;
-
-  @IsString()
-  @Length(1, 100)
-  displayName: string;
-
+export class UserRegisteredV1 extends UserProfileV1 {
   @IsISO8601({ strict: true })
   registeredAt: string;
 }

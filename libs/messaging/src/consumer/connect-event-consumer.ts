@@ -15,6 +15,7 @@ export function connectEventConsumer(app: INestApplication): void {
     consumerGroup: options.service,
     schema: options.schema,
     dataSource: app.get(DataSource),
+    ensureTopics: options.ensureTopics ? { partitions: options.topicPartitions, replicationFactor: options.topicReplicationFactor } : undefined,
   });
   // Deferred so the filter can be registered first; then initialised the way Nest does it for a
   // hybrid app (the app's lifecycle hooks already run once, they must not run again).

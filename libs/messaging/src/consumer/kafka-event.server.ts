@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
-import { decodeEvent, eventKey, findEventDefinition, parseEventMessage, type CloudEvent, type EventDefinition } from '@platform/contracts';
+import { deadLetterTopic, decodeEvent, eventKey, findEventDefinition, parseEventMessage, type CloudEvent, type EventDefinition } from '@platform/contracts';
 import { lastValueFrom } from 'rxjs';
 import { Partitioners, type Consumer, type EachMessagePayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
@@ -9,12 +9,15 @@ import type { EventConsumerOptions } from '../messaging.options';
 import { EventContext, type EventOrigin } from './event-context';
 import { backoffDelay, isRejection, isTransientFailure } from './failure';
 import { KAFKA_RETRY } from '../kafka/kafka-client';
+import { ensureTopics, type TopicLayout } from '../kafka/topics';
 
 export interface KafkaEventServerOptions extends EventConsumerOptions {
   kafka: Kafka;
   consumerGroup: string;
   schema: string;
   dataSource: DataSource;
+  /** Create the group's dead-letter topic if it is missing (off where an operator owns topics). */
+  ensureTopics?: TopicLayout;
 }
 
 class ShuttingDownError extends Error {}
@@ -94,6 +97,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         retry: { ...KAFKA_RETRY, restartOnFailure: async () => true },
       });
       try {
+        if (this.options.ensureTopics) await ensureTopics(this.options.kafka, [deadLetterTopic(this.options.consumerGroup)], this.options.ensureTopics);
         await consumer.connect();
         await consumer.subscribe({ topics: this.subscribedTopics(), fromBeginning: true });
         await consumer.run({

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { KAFKA, MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
-import { ensureTopics, platformTopics } from './topics';
+import { catalogTopics, ensureTopics } from './topics';
 
 /**
- * When enabled, creates the platform's topics at start-up, in the background and retrying while
+ * When enabled, creates the catalog's topics at start-up (a consumer adds its dead-letter topic), in the background and retrying while
  * Kafka is unreachable (the relay and the consumer retry on their own until the topics exist).
  */
 @Injectable()
@@ -23,7 +23,7 @@ export class TopicProvisioner implements OnApplicationBootstrap {
   private async provision(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const created = await ensureTopics(this.kafka, platformTopics([this.options.service]), {
+        const created = await ensureTopics(this.kafka, catalogTopics(), {
           partitions: this.options.topicPartitions,
           replicationFactor: this.options.topicReplicationFactor,
         });

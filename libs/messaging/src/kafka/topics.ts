@@ -1,4 +1,4 @@
-import { deadLetterTopic, Topics } from '@platform/contracts';
+import { Topics } from '@platform/contracts';
 import type { Kafka } from 'kafkajs';
 
 export interface TopicLayout {
@@ -6,9 +6,9 @@ export interface TopicLayout {
   replicationFactor: number;
 }
 
-/** Every topic of the catalog plus the dead-letter topics of the given consumer groups. */
-export function platformTopics(consumerGroups: string[]): string[] {
-  return [...Object.values(Topics), ...consumerGroups.map(deadLetterTopic)];
+/** Every topic of the event catalog. */
+export function catalogTopics(): string[] {
+  return Object.values(Topics);
 }
 
 /**

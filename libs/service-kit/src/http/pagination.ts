@@ -1,3 +1,4 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { DomainError } from '../problem/domain-error';
 
 /** Position in a newest-first list: the last item's creation time and id (ties broken by id). */
@@ -32,4 +33,18 @@ export function toPage<T extends { id: string; createdAt: Date }, R>(rows: T[], 
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { items: page.map(map), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+/**
+ * Runs a newest-first keyset query: `(created_at, id) < cursor`, limit + 1 rows to know whether a
+ * next page exists. The query must select from `alias` with `created_at` and `id` columns.
+ */
+export async function keysetPage<T extends ObjectLiteral & { id: string; createdAt: Date }>(
+  query: SelectQueryBuilder<T>,
+  alias: string,
+  page: { limit: number; cursor?: string },
+): Promise<{ items: T[]; nextCursor: string | null }> {
+  query.orderBy(`${alias}.created_at`, 'DESC').addOrderBy(`${alias}.id`, 'DESC').limit(page.limit + 1);
+  if (page.cursor) query.andWhere(`(${alias}.created_at, ${alias}.id) < (:createdAt, :id)`, decodeCursor(page.cursor));
+  return toPage(await query.getMany(), page.limit, (row) => row);
 }

@@ -1,0 +1,86 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Test } from '@nestjs/testing';
+import { GatewayConfig } from '../config/gateway.config';
+import { ProxyService } from './proxy.service';
+import { Upstreams } from './upstreams';
+
+describe('ProxyService', () => {
+  let upstream: Server;
+  let seen: { method?: string; url?: string; headers: IncomingHttpHeaders; body: string };
+  let proxy: ProxyService;
+  let upstreams: Upstreams;
+
+  beforeAll(async () => {
+    upstream = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        seen = { method: request.method, url: request.url, headers: request.headers, body };
+        response.writeHead(201, { 'content-type': 'application/json', 'x-upstream': 'yes', connection: 'keep-alive', 'x-request-id': 'from-upstream' });
+        response.end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const config = Object.assign(new GatewayConfig(), { USER_SERVICE_URL: origin, ORDER_SERVICE_URL: 'http://127.0.0.1:9', NOTIFICATION_SERVICE_URL: origin, UPSTREAM_TIMEOUT_MS: 1000 });
+    const moduleRef = await Test.createTestingModule({ providers: [ProxyService, Upstreams, { provide: GatewayConfig, useValue: config }] }).compile();
+    proxy = moduleRef.get(ProxyService);
+    upstreams = moduleRef.get(Upstreams);
+  });
+
+  afterAll(async () => {
+    await upstreams.onModuleDestroy();
+    await new Promise((resolve) => upstream.close(resolve));
+  });
+
+  function fakeExchange(headers: Record<string, string>, body?: Buffer) {
+    const sent: { status?: number; headers: Record<string, unknown>; payload?: unknown } = { headers: {} };
+    const reply = {
+      status(code: number) {
+        sent.status = code;
+        return reply;
+      },
+      header(name: string, value: unknown) {
+        sent.headers[name] = value;
+        return reply;
+      },
+      send(payload: unknown) {
+        sent.payload = payload;
+        return reply;
+      },
+    };
+    const request = { id: 'req-42', method: 'POST', url: '/api/v1/auth/register?x=1', headers: { host: 'api.example.com', ...headers }, body, protocol: 'https', socket: { remoteAddress: '10.0.0.7' } };
+    return { request: request as never, reply: reply as never, sent };
+  }
+
+  it('forwards method, path, body and the tracing headers; drops hop-by-hop ones', async () => {
+    const { request, reply, sent } = fakeExchange(
+      { authorization: 'Bearer t', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', connection: 'close', 'content-type': 'application/json', 'x-request-id': 'spoofed' },
+      Buffer.from('{"a":1}'),
+    );
+
+    await proxy.forward('user-service', request, reply);
+
+    expect(seen).toEqual(expect.objectContaining({ method: 'POST', url: '/api/v1/auth/register?x=1', body: '{"a":1}' }));
+    expect(seen.headers).toEqual(
+      expect.objectContaining({
+        authorization: 'Bearer t',
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+        'x-request-id': 'req-42',
+        'x-forwarded-for': '10.0.0.7',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'api.example.com',
+      }),
+    );
+    expect(sent.status).toBe(201);
+    expect(sent.headers['x-upstream']).toBe('yes');
+    expect(sent.headers).not.toHaveProperty('connection');
+    expect(sent.headers).not.toHaveProperty('x-request-id');
+  });
+
+  it('answers 503 with a stable code when an upstream cannot be reached', async () => {
+    const { request, reply } = fakeExchange({});
+    await expect(proxy.forward('order-service', request, reply)).rejects.toMatchObject({ kind: 'unavailable', code: 'UPSTREAM.UNAVAILABLE' });
+  });
+});
