@@ -51,7 +51,7 @@ async function up(): Promise<void> {
     },
     log,
   );
-  log(`gateway: ${platform.url('gateway')}/api/v1  (docs: ${platform.url('gateway')}/docs, upstreams: ${platform.url('gateway')}/health)`);
+  log(`gateway: ${platform.url('gateway')}/api/v1  (upstreams: ${platform.url('gateway')}/health)`);
   log('press Ctrl-C to stop');
   let stopping = false;
   const stop = async () => {
