@@ -1,3 +1,3 @@
 const { composeAppWebpackConfig } = require('../../tools/build/webpack.app');
 
-module.exports = composeAppWebpackConfig(__dirname, { entries: ['migrate'] });
+module.exports = composeAppWebpackConfig(__dirname, { entries: ['migrate', 'dlq-replay'] });

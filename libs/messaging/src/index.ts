@@ -13,3 +13,6 @@ export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './schema/messaging-tables';
 export * from './messaging-options.factory';
+export * from './replay/dead-letter-replay';
+export * from './replay/dead-letter-replay.cli';
+export * from './consumer/handled-events';

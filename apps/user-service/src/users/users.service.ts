@@ -34,11 +34,15 @@ export class UsersService {
     });
   }
 
-  /** Erases the account: the row and its refresh tokens go; `user.deleted` tells the other services. */
+  /**
+   * Erases the account: the row, its refresh tokens (cascade) and the earlier events about it in the
+   * outbox go; `user.deleted` tells the other services to erase their part.
+   */
   async erase(userId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const user = await this.lock(manager, userId);
       await manager.delete(UserEntity, { id: user.id });
+      await this.outbox.eraseAggregate(manager, user.id);
       await this.outbox.add(manager, UserDeleted, { userId: user.id, deletedAt: new Date().toISOString() });
     });
   }

@@ -28,4 +28,13 @@ export class Outbox {
     );
     return event.id;
   }
+
+  /**
+   * Erasure: removes every outbox row of one aggregate, sent or not, so no earlier event about an
+   * erased subject (with its personal data) stays in the table or still goes out. Call it before
+   * adding the erasure event itself.
+   */
+  async eraseAggregate(manager: EntityManager, aggregateId: string): Promise<void> {
+    await manager.query(`DELETE FROM "${this.options.schema}"."outbox" WHERE "message_key" = $1`, [aggregateId]);
+  }
 }

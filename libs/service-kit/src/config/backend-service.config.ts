@@ -1,5 +1,14 @@
+import { applyDecorators } from '@nestjs/common';
 import { ArrayNotEmpty, IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { BaseServiceConfig, BooleanFlag, CommaSeparated } from './base-service.config';
+
+/** `KAFKA_BROKERS=host:port,host:port`. */
+export const KafkaBrokerList = () =>
+  applyDecorators(
+    CommaSeparated(),
+    ArrayNotEmpty({ message: 'KAFKA_BROKERS must list at least one host:port' }),
+    Matches(/^[^\s:]+:\d+$/, { each: true, message: 'KAFKA_BROKERS entries must be host:port' }),
+  );
 
 /** Settings of a service that owns a database schema and talks to Kafka (all but the gateway). */
 export class BackendServiceConfig extends BaseServiceConfig {
@@ -11,9 +20,7 @@ export class BackendServiceConfig extends BaseServiceConfig {
   @Max(100)
   DATABASE_POOL_MAX = 10;
 
-  @CommaSeparated()
-  @ArrayNotEmpty({ message: 'KAFKA_BROKERS must list at least one host:port' })
-  @Matches(/^[^\s:]+:\d+$/, { each: true, message: 'KAFKA_BROKERS entries must be host:port' })
+  @KafkaBrokerList()
   KAFKA_BROKERS: string[];
 
   @BooleanFlag()

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { currentTraceId } from '@platform/observability';
+import { isDatabaseUnavailable } from '../database/postgres-errors';
 import { DomainError, type DomainErrorKind } from './domain-error';
 import { buildProblem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details';
 import { ValidationProblemException } from './validation';
@@ -56,6 +57,9 @@ export function toProblem(error: unknown, instance: string): { problem: ProblemD
   }
   if (withStatus?.statusCode && withStatus.statusCode >= 400 && withStatus.statusCode < 500) {
     return { problem: buildProblem(withStatus.statusCode, 'The request could not be processed.', instance, extras), unexpected: false };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return { problem: buildProblem(503, 'A dependency of this service is unavailable; try again shortly.', instance, { ...extras, code: 'SERVICE.UNAVAILABLE' }), unexpected: false };
   }
   return { problem: buildProblem(500, 'The server could not handle the request.', instance, extras), unexpected: true };
 }

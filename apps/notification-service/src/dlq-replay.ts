@@ -1,0 +1,4 @@
+import 'reflect-metadata';
+import { runDeadLetterReplayCli } from '@platform/messaging';
+
+runDeadLetterReplayCli('notification-service');
