@@ -1,5 +1,7 @@
 export * from './api-client.ts';
 export * from './eventually.ts';
+export * from './kafka-test-client.ts';
+export * from './local/postgres.ts';
 export * from './local/database.ts';
 export * from './local/local-platform.ts';
 export * from './local/managed-process.ts';

@@ -2,6 +2,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ApiClient } from './api-client.ts';
+import { KafkaTestClient } from './kafka-test-client.ts';
+import { startPrivatePostgres, type PrivatePostgres } from './local/postgres.ts';
 import { serviceDatabaseUrl, type DatabaseOptions, type DatabaseService } from './local/database.ts';
 import { LocalPlatform, type LocalPlatformOptions } from './local/local-platform.ts';
 import { REPO_ROOT } from './local/paths.ts';
@@ -12,6 +14,8 @@ export const ADMIN_EMAIL = 'admin@e2e.example.com';
 
 export interface TestPlatformOptions {
   extraEnv?: LocalPlatformOptions['extraEnv'];
+  /** Run on a PostgreSQL server of the suite's own (to stop and restart it), not the machine's. */
+  privatePostgres?: boolean;
 }
 
 /**
@@ -21,13 +25,17 @@ export interface TestPlatformOptions {
 export class TestPlatform {
   readonly platform: LocalPlatform;
   readonly api: ApiClient;
+  readonly kafka: KafkaTestClient;
   readonly workDir: string;
+  private postgres?: PrivatePostgres;
   private readonly pools = new Map<string, pg.Pool>();
 
-  private constructor(platform: LocalPlatform, workDir: string) {
+  private constructor(platform: LocalPlatform, workDir: string, postgres: PrivatePostgres | undefined) {
     this.platform = platform;
     this.workDir = workDir;
+    this.postgres = postgres;
     this.api = new ApiClient(`${platform.url('gateway')}/api/v1`);
+    this.kafka = new KafkaTestClient(platform.wiring.kafkaBrokers);
   }
 
   static async start(suite: string, options: TestPlatformOptions = {}): Promise<TestPlatform> {
@@ -35,14 +43,17 @@ export class TestPlatform {
     const workDir = join(REPO_ROOT, 'tmp', 'e2e', id);
     rmSync(workDir, { recursive: true, force: true });
     mkdirSync(workDir, { recursive: true });
+    const [gateway, user, order, notification, kafka, controller, postgresPort] = await Promise.all(Array.from({ length: 7 }, () => freePort()));
+    const postgres = options.privatePostgres
+      ? await startPrivatePostgres({ dataDir: join(workDir, 'postgres'), port: postgresPort, output: join(workDir, 'postgres.log') })
+      : undefined;
     const database: DatabaseOptions = {
-      host: process.env['PGHOST'] ?? '127.0.0.1',
-      port: Number(process.env['PGPORT'] ?? 5432),
+      host: postgres?.host ?? process.env['PGHOST'] ?? '127.0.0.1',
+      port: postgres?.port ?? Number(process.env['PGPORT'] ?? 5432),
       name: `e2e_${id}`.slice(0, 63),
-      adminUser: process.env['PGUSER'] ?? 'postgres',
+      adminUser: postgres?.adminUser ?? process.env['PGUSER'] ?? 'postgres',
       passwords: { 'user-service': 'e2e-user', 'order-service': 'e2e-order', 'notification-service': 'e2e-notification' },
     };
-    const [gateway, user, order, notification, kafka, controller] = await Promise.all(Array.from({ length: 6 }, () => freePort()));
     const platform = await LocalPlatform.start({
       ports: { gateway, 'user-service': user, 'order-service': order, 'notification-service': notification },
       database,
@@ -51,9 +62,24 @@ export class TestPlatform {
       adminEmails: [ADMIN_EMAIL],
       logLevel: 'info',
       extraEnv: options.extraEnv,
-      dropDatabaseOnStop: true,
+      dropDatabaseOnStop: !postgres,
+    }).catch(async (error: unknown) => {
+      await postgres?.process.stop(10_000, 'SIGINT');
+      throw error;
     });
-    return new TestPlatform(platform, workDir);
+    return new TestPlatform(platform, workDir, postgres);
+  }
+
+  /** Stops the suite's own PostgreSQL (fast shutdown: clients are cut off) and leaves it down. */
+  async stopPostgres(): Promise<void> {
+    if (!this.postgres) throw new Error('start the suite with { privatePostgres: true } to stop its database');
+    await this.postgres.process.stop(20_000, 'SIGINT');
+  }
+
+  /** Starts the suite's own PostgreSQL again, same data, same port. */
+  async startPostgres(): Promise<void> {
+    if (!this.postgres) throw new Error('start the suite with { privatePostgres: true } to restart its database');
+    this.postgres = await startPrivatePostgres({ dataDir: join(this.workDir, 'postgres'), port: this.postgres.port, output: join(this.workDir, 'postgres.log') });
   }
 
   url(service: ServiceName): string {
@@ -74,6 +100,9 @@ export class TestPlatform {
     await Promise.all([...this.pools.values()].map((pool) => pool.end()));
     this.pools.clear();
     await this.platform.stop();
-    if (process.env['KEEP_E2E_LOGS'] !== 'true') rmSync(join(this.workDir, 'kafka'), { recursive: true, force: true });
+    await this.postgres?.process.stop(20_000, 'SIGINT');
+    if (process.env['KEEP_E2E_LOGS'] !== 'true') {
+      for (const data of ['kafka', 'postgres']) rmSync(join(this.workDir, data), { recursive: true, force: true });
+    }
   }
 }

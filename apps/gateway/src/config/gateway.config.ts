@@ -30,13 +30,13 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsInt()
   @Min(100)
   @Max(60_000)
-  UPSTREAM_TIMEOUT_MS = 5_000;
+  UPSTREAM_TIMEOUT_MS: number = 5_000;
 
   /** Keep-alive connections per upstream. */
   @IsInt()
   @Min(1)
   @Max(1_024)
-  UPSTREAM_CONNECTIONS = 64;
+  UPSTREAM_CONNECTIONS: number = 64;
 
   get jwksUrl(): string {
     return this.JWKS_URL ?? new URL('/.well-known/jwks.json', this.USER_SERVICE_URL).toString();

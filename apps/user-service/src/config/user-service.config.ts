@@ -14,11 +14,11 @@ export class UserServiceConfig extends BackendServiceConfig {
   @IsInt()
   @Min(60)
   @Max(900)
-  ACCESS_TOKEN_TTL_SECONDS = 900;
+  ACCESS_TOKEN_TTL_SECONDS: number = 900;
 
   @IsInt()
   @Min(3_600)
-  REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3_600;
+  REFRESH_TOKEN_TTL_SECONDS: number = 30 * 24 * 3_600;
 
   /** Users registering (or logging in) with one of these emails get the `admin` role. */
   @CommaSeparated()

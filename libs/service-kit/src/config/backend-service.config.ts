@@ -18,62 +18,62 @@ export class BackendServiceConfig extends BaseServiceConfig {
   @IsInt()
   @Min(1)
   @Max(100)
-  DATABASE_POOL_MAX = 10;
+  DATABASE_POOL_MAX: number = 10;
 
   @KafkaBrokerList()
   KAFKA_BROKERS: string[];
 
   @BooleanFlag()
   @IsBoolean()
-  KAFKA_ENSURE_TOPICS = true;
+  KAFKA_ENSURE_TOPICS: boolean = true;
 
   @IsInt()
   @Min(1)
-  KAFKA_TOPIC_PARTITIONS = 3;
+  KAFKA_TOPIC_PARTITIONS: number = 3;
 
   @IsInt()
   @Min(1)
-  KAFKA_TOPIC_REPLICATION_FACTOR = 1;
+  KAFKA_TOPIC_REPLICATION_FACTOR: number = 1;
 
   @BooleanFlag()
   @IsBoolean()
-  OUTBOX_RELAY_ENABLED = true;
+  OUTBOX_RELAY_ENABLED: boolean = true;
 
   @IsInt()
   @Min(1)
   @Max(1000)
-  OUTBOX_BATCH_SIZE = 100;
+  OUTBOX_BATCH_SIZE: number = 100;
 
   @IsInt()
   @Min(50)
-  OUTBOX_POLL_INTERVAL_MS = 1_000;
+  OUTBOX_POLL_INTERVAL_MS: number = 1_000;
 
   @IsInt()
   @Min(60_000)
-  OUTBOX_RETENTION_MS = 24 * 3_600_000;
+  OUTBOX_RETENTION_MS: number = 24 * 3_600_000;
 
   @IsInt()
   @Min(1)
   @Max(50)
-  EVENT_MAX_ATTEMPTS = 5;
+  EVENT_MAX_ATTEMPTS: number = 5;
 
   @IsInt()
   @Min(10)
-  EVENT_RETRY_INITIAL_MS = 200;
+  EVENT_RETRY_INITIAL_MS: number = 200;
 
   @IsInt()
   @Min(10)
-  EVENT_RETRY_MAX_MS = 5_000;
+  EVENT_RETRY_MAX_MS: number = 5_000;
 
   @IsInt()
   @Min(1)
   @Max(64)
-  EVENT_PARTITION_CONCURRENCY = 3;
+  EVENT_PARTITION_CONCURRENCY: number = 3;
 
   /** Must outlive the topics' retention, or a replay from the earliest offset could redo old events. */
   @IsInt()
   @Min(3_600_000)
-  INBOX_RETENTION_MS = 30 * 24 * 3_600_000;
+  INBOX_RETENTION_MS: number = 30 * 24 * 3_600_000;
 
   @IsString()
   JWT_ISSUER = 'platform-user-service';

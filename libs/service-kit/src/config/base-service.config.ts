@@ -27,16 +27,16 @@ export class BaseServiceConfig {
   /** How long readiness reports 503 before the server stops accepting (lets load balancers drain). */
   @IsInt()
   @Min(0)
-  SHUTDOWN_DELAY_MS = 0;
+  SHUTDOWN_DELAY_MS: number = 0;
 
   /** Hard limit for a graceful shutdown; past it the process exits with code 1. */
   @IsInt()
   @Min(1000)
-  SHUTDOWN_TIMEOUT_MS = 25_000;
+  SHUTDOWN_TIMEOUT_MS: number = 25_000;
 
   @IsInt()
   @Min(1024)
-  BODY_LIMIT_BYTES = 1_048_576;
+  BODY_LIMIT_BYTES: number = 1_048_576;
 
   /** Accepted for symmetry with OTEL_SERVICE_VERSION; set by the image build. */
   @IsOptional()

@@ -24,3 +24,17 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('loadConfig type conversion', () => {
+  it('turns every numeric and boolean setting given as text into its type', () => {
+    const probe = new BackendServiceConfig();
+    const typed = Object.entries(probe).filter(([, value]) => typeof value === 'number' || typeof value === 'boolean');
+    const env = Object.fromEntries(typed.map(([name, value]) => [name, typeof value === 'number' ? String(Math.max(Number(value), 3_600_000)) : 'false']));
+
+    const config = loadConfig(BackendServiceConfig, { PORT: '1', DATABASE_URL: 'postgres://x', KAFKA_BROKERS: 'k:9092', ...env, DATABASE_POOL_MAX: '7', EVENT_MAX_ATTEMPTS: '2', EVENT_PARTITION_CONCURRENCY: '4', OUTBOX_BATCH_SIZE: '9' });
+
+    expect(typed.length).toBeGreaterThan(10);
+    for (const [name, value] of typed) expect({ name, type: typeof config[name as keyof BackendServiceConfig] }).toEqual({ name, type: typeof value });
+    expect(config.EVENT_MAX_ATTEMPTS).toBe(2);
+  });
+});

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { ManagedProcess } from './managed-process.ts';
 import { CACHE_DIR, REPO_ROOT } from './paths.ts';
-import { isPortOpen, waitFor } from './wait.ts';
+import { GiveUp, isPortOpen, waitFor } from './wait.ts';
 
 const KAFKA_TOOLS = join(REPO_ROOT, 'tools', 'kafka');
 const POM = join(KAFKA_TOOLS, 'pom.xml');
@@ -77,7 +77,7 @@ export async function startKafka(options: KafkaOptions): Promise<KafkaBroker> {
   }
   const broker = new ManagedProcess({ name: 'kafka', command: 'java', args: javaArgs(options, 'kafka.Kafka', [properties]), output: options.output });
   await waitFor(`Kafka on port ${options.port}`, async () => {
-    if (!broker.isRunning) throw new Error(`Kafka exited with code ${await broker.exited}`);
+    if (!broker.isRunning) throw new GiveUp(`Kafka exited with code ${await broker.exited} (see its log)`);
     return isPortOpen(options.port);
   }, 60_000, 200);
   return { brokers: `127.0.0.1:${options.port}`, process: broker, options };

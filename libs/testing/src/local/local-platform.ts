@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { dropDatabase, setupDatabase, type DatabaseOptions } from './database.ts';
 import { startKafka, type KafkaBroker, type KafkaOptions } from './kafka.ts';
 import type { ManagedProcess } from './managed-process.ts';
+import { distEntry } from './paths.ts';
 import {
   BACKEND_SERVICES,
   generateSigningKeys,
@@ -36,8 +38,10 @@ export interface LocalPlatformOptions {
  */
 export class LocalPlatform {
   readonly wiring: PlatformWiring;
-  readonly kafka?: KafkaBroker;
+  kafka?: KafkaBroker;
   private readonly processes = new Map<ServiceName, ManagedProcess>();
+  /** More instances of a service (scaling tests), stopped with the platform. */
+  private readonly replicas: ManagedProcess[] = [];
   private readonly options: LocalPlatformOptions;
 
   private constructor(options: LocalPlatformOptions, kafka: KafkaBroker | undefined) {
@@ -93,6 +97,36 @@ export class LocalPlatform {
     return child;
   }
 
+  /** Another instance of a service on its own port, sharing database, Kafka and consumer group. */
+  async startReplica(service: ServiceName, port: number): Promise<ManagedProcess> {
+    const wiring = { ...this.wiring, ports: { ...this.wiring.ports, [service]: port } };
+    const child = startServiceProcess(service, wiring, LocalPlatform.outputFor(this.options.output, `${service}-${port}`));
+    this.replicas.push(child);
+    await waitUntilReady(service, wiring, child);
+    return child;
+  }
+
+  /** Stops the broker this platform started (its data stays) … */
+  async stopKafka(): Promise<void> {
+    if (!this.kafka) throw new Error('this platform uses an external Kafka');
+    await this.kafka.process.stop(30_000);
+  }
+
+  /** … and starts it again on the same port with the same data. */
+  async restartKafka(): Promise<void> {
+    if (!this.kafka) throw new Error('this platform uses an external Kafka');
+    if (this.kafka.process.isRunning) await this.stopKafka();
+    this.kafka = await startKafka(this.kafka.options);
+  }
+
+  /** Runs a consumer's dead-letter replay command (`dist/apps/<service>/dlq-replay.js`) against this platform. */
+  replayDeadLetters(service: 'order-service' | 'notification-service', args: string[]): string {
+    return execFileSync(process.execPath, [distEntry(service, 'dlq-replay'), ...args], {
+      env: { PATH: process.env['PATH'], KAFKA_BROKERS: this.wiring.kafkaBrokers, LOG_LEVEL: 'warn' },
+      encoding: 'utf8',
+    });
+  }
+
   /** SIGTERM and wait: the graceful path. Resolves with the exit code. */
   async stopService(service: ServiceName): Promise<number | null> {
     const code = await this.process(service).stop();
@@ -108,6 +142,7 @@ export class LocalPlatform {
 
   /** Stops the services (gateway first), then Kafka if this platform started it. */
   async stop(): Promise<void> {
+    await Promise.all(this.replicas.splice(0).map((replica) => replica.stop()));
     const order: ServiceName[] = ['gateway', 'user-service', 'order-service', 'notification-service'];
     for (const service of order) {
       const child = this.processes.get(service);

@@ -72,11 +72,11 @@ export class ManagedProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** SIGTERM, then SIGKILL if it has not exited within the grace period. Resolves with the exit code. */
-  async stop(graceMs = 15_000): Promise<number | null> {
+  /** SIGTERM (or `signal`), then SIGKILL if it has not exited within the grace period. Resolves with the exit code. */
+  async stop(graceMs = 15_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (!this.isRunning) return this.exited;
     this.child.kill('SIGCONT'); // a paused process cannot handle SIGTERM
-    this.child.kill('SIGTERM');
+    this.child.kill(signal);
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
     try {
       return await this.exited;

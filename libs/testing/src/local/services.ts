@@ -3,7 +3,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { serviceDatabaseUrl, type DatabaseOptions, type DatabaseService } from './database.ts';
 import { ManagedProcess } from './managed-process.ts';
 import { distEntry } from './paths.ts';
-import { waitFor } from './wait.ts';
+import { GiveUp, waitFor } from './wait.ts';
 
 export const SERVICE_NAMES = ['user-service', 'order-service', 'notification-service', 'gateway'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -75,7 +75,7 @@ export function startServiceProcess(service: ServiceName, wiring: PlatformWiring
 /** Waits until GET /health/ready answers 200 (or the process dies). */
 export async function waitUntilReady(service: ServiceName, wiring: PlatformWiring, child: ManagedProcess, timeoutMs = 60_000): Promise<void> {
   await waitFor(`${service} to be ready`, async () => {
-    if (!child.isRunning) throw new Error(`${service} exited with code ${await child.exited}`);
+    if (!child.isRunning) throw new GiveUp(`${service} exited with code ${await child.exited} (see its log)`);
     const response = await fetch(`${serviceUrl(wiring, service)}/health/ready`).catch(() => undefined);
     return response?.status === 200;
   }, timeoutMs, 150);

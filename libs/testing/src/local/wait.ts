@@ -2,6 +2,9 @@ import { connect, createServer } from 'node:net';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Thrown from a `waitFor` check to stop waiting at once (the thing waited for has died). */
+export class GiveUp extends Error {}
+
 /** Polls `check` until it returns a truthy value or the time is up. */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -11,6 +14,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
       const result = await check();
       if (result) return result;
     } catch (error) {
+      if (error instanceof GiveUp) throw error;
       lastError = error;
     }
     await sleep(intervalMs);
