@@ -31,10 +31,7 @@ describe('when PostgreSQL restarts under a running platform', () => {
     await platform.stopPostgres();
 
     for (const service of SERVICES) await eventually(async () => expect(await readiness(service)).toBe(503), 15_000);
-    const started = Date.now();
-    const duringOutage = await platform.api.get('/orders', { token: user.accessToken });
-    expectProblem(duringOutage, 503);
-    expect(Date.now() - started).toBeLessThan(6_000);
+    expectProblem(await platform.api.get('/orders', { token: user.accessToken }), 503, 'SERVICE.UNAVAILABLE');
     for (const service of SERVICES) expect(platform.platform.process(service).isRunning).toBe(true);
 
     await platform.startPostgres();

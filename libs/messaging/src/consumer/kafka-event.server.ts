@@ -91,7 +91,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       const consumer = this.options.kafka.consumer({
         groupId: this.options.consumerGroup,
         allowAutoTopicCreation: false,
-        sessionTimeout: 30_000,
+        // A member that dies without leaving (SIGKILL, lost node) holds its partitions this long.
+        sessionTimeout: 10_000,
         heartbeatInterval: 3_000,
         maxWaitTimeInMs: 1_000,
         retry: { ...KAFKA_RETRY, restartOnFailure: async () => true },
