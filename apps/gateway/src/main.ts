@@ -1,3 +1,4 @@
+import './tracing';
 import { bootstrapService } from '@platform/service-kit';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './config/gateway.config';

@@ -1,3 +1,4 @@
+import './tracing';
 import { connectEventConsumer } from '@platform/messaging';
 import { bootstrapService } from '@platform/service-kit';
 import { AppModule } from './app.module';

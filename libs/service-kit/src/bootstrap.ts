@@ -3,7 +3,8 @@ import { RequestMethod, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
-import { collectProcessMetrics, createLogger, instrumentHttpMetrics, logProcessWarnings, PinoLoggerService } from '@platform/observability';
+import { collectProcessMetrics, createLogger, instrumentHttp, logProcessWarnings, PinoLoggerService } from '@platform/observability';
+import { shutdownTracing } from '@platform/observability/tracing';
 import type { ClassConstructor } from 'class-transformer';
 import type { Logger } from 'pino';
 import type { BaseServiceConfig } from './config/base-service.config';
@@ -76,14 +77,15 @@ export async function bootstrapService<TConfig extends BaseServiceConfig>(defini
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    const level = reply.statusCode >= 500 ? 'error' : 'info';
+    // Probes and scrapes come every few seconds; they are logged only at debug level.
+    const level = reply.statusCode >= 500 ? 'error' : /^\/(health|metrics)/.test(request.url) ? 'debug' : 'info';
     request.log[level](
       { method: request.method, route: request.routeOptions?.url, url: request.url.split('?')[0], status: reply.statusCode, durationMs: Math.round(reply.elapsedTime) },
       'request completed',
     );
     done();
   });
-  instrumentHttpMetrics(fastify);
+  instrumentHttp(fastify);
 
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
   app.useGlobalFilters(new ProblemDetailsFilter());
@@ -115,6 +117,7 @@ function handleShutdownSignals(app: NestFastifyApplication, config: BaseServiceC
       // Stops consumers (they commit and leave their group), then the HTTP server (in-flight
       // requests finish), then pools and connections.
       await app.close();
+      await shutdownTracing();
       logger.info('stopped');
       process.exit(0);
     } catch (error) {

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
 import { DomainError } from '@platform/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -7,6 +8,7 @@ import { Upstreams, type UpstreamName } from './upstreams';
 
 /** Connection-level headers (RFC 9110 §7.6.1) and ones the gateway sets itself. */
 const NOT_FORWARDED_REQUEST = new Set(['connection', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'x-request-id', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto']);
+const TRACE_HEADERS = new Set(['traceparent', 'tracestate', 'baggage']);
 const NOT_FORWARDED_RESPONSE = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'x-request-id', 'date']);
 
 /** Forwards a client request to an upstream service and streams its answer back unchanged. */
@@ -38,9 +40,13 @@ export class ProxyService {
   }
 
   private requestHeaders(request: FastifyRequest, body: Buffer | undefined): IncomingHttpHeaders {
+    // With tracing on, the undici instrumentation sends the gateway's own span as `traceparent`
+    // (a child of the caller's); without it, the caller's trace headers go through as they are.
+    const tracing = trace.getActiveSpan() !== undefined;
     const headers: IncomingHttpHeaders = {};
     for (const [header, value] of Object.entries(request.headers)) {
-      if (!NOT_FORWARDED_REQUEST.has(header)) headers[header] = value;
+      if (NOT_FORWARDED_REQUEST.has(header) || (tracing && TRACE_HEADERS.has(header))) continue;
+      headers[header] = value;
     }
     headers['x-request-id'] = String(request.id);
     headers['x-forwarded-for'] = [request.headers['x-forwarded-for'], request.socket.remoteAddress].filter(Boolean).join(', ');

@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
 import { histogram } from './metrics';
 
@@ -5,11 +6,21 @@ import { histogram } from './metrics';
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
- * Records `http_server_request_duration_seconds{method,route,status_code}` for every response.
- * `route` is the route template (`/api/v1/orders/:id`), never the raw URL, to keep cardinality bounded.
+ * Per request: names the HTTP server span after its route (`GET /api/v1/orders/:id`, with
+ * `http.route`) and records `http_server_request_duration_seconds{method,route,status_code}`.
+ * The route is the template, never the raw URL, to keep cardinality bounded.
  */
-export function instrumentHttpMetrics(fastify: FastifyInstance): void {
+export function instrumentHttp(fastify: FastifyInstance): void {
   const duration = histogram('http_server_request_duration_seconds', 'Duration of HTTP requests handled by this service.', ['method', 'route', 'status_code'], HTTP_BUCKETS);
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const route = request.routeOptions?.url;
+    const span = trace.getActiveSpan();
+    if (span && route) {
+      span.setAttribute('http.route', route);
+      span.updateName(`${request.method} ${route}`);
+    }
+    done();
+  });
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions?.url ?? 'unmatched';
     duration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);

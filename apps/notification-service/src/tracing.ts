@@ -1,0 +1,4 @@
+// First import of main.ts: tracing must be running before anything it instruments is loaded.
+import { startTracing } from '@platform/observability/tracing';
+
+startTracing({ serviceName: 'notification-service' });
