@@ -9,6 +9,7 @@ import { AdminOrdersRoutes, OrdersRoutes } from './proxy/orders.routes';
 import { ProxyService } from './proxy/proxy.service';
 import { Upstreams } from './proxy/upstreams';
 import { UsersRoutes } from './proxy/users.routes';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 
 @Module({
   imports: [
@@ -18,6 +19,7 @@ import { UsersRoutes } from './proxy/users.routes';
       useFactory: (config: GatewayConfig) => ({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, jwksUrl: config.jwksUrl }),
       inject: [GatewayConfig],
     }),
+    RateLimitModule,
   ],
   controllers: [AuthRoutes, JwksRoutes, UsersRoutes, OrdersRoutes, AdminOrdersRoutes, NotificationsRoutes, UpstreamHealthController],
   providers: [Upstreams, ProxyService],

@@ -6,4 +6,10 @@ export const ACCESS_TOKEN = {
   algorithm: 'EdDSA',
   maxLifetimeSeconds: 15 * 60,
   clockToleranceSeconds: 5,
+  /**
+   * A verifier refetches the JWKS when a token names a key it does not know, at most once per
+   * this many seconds (so random `kid`s cannot make it hammer the issuer). Key rotation waits
+   * this long between publishing a new key and signing with it (docs/deploy.md).
+   */
+  jwksCooldownSeconds: 10,
 } as const;

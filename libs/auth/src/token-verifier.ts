@@ -30,7 +30,7 @@ export class TokenVerifier {
     if (options.jwks) {
       this.keys = createLocalJWKSet(options.jwks);
     } else if (options.jwksUrl) {
-      this.keys = createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: 2_000, cooldownDuration: 10_000, cacheMaxAge: 10 * 60_000 });
+      this.keys = createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: 2_000, cooldownDuration: ACCESS_TOKEN.jwksCooldownSeconds * 1000, cacheMaxAge: 10 * 60_000 });
     } else {
       throw new Error('TokenVerifier needs jwks or jwksUrl');
     }

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { RequestMethod, type Type } from '@nestjs/common';
+import { RequestMethod, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LogController } from 'fastify';
+import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { collectProcessMetrics, createLogger, instrumentHttp, logProcessWarnings, PinoLoggerService } from '@platform/observability';
 import { shutdownTracing } from '@platform/observability/tracing';
 import type { ClassConstructor } from 'class-transformer';
@@ -11,7 +11,7 @@ import type { BaseServiceConfig } from './config/base-service.config';
 import { ConfigError, loadConfig } from './config/load-config';
 import { ShutdownState } from './health/readiness';
 import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id';
-import { ProblemDetailsFilter } from './problem/problem-details.filter';
+import { ProblemDetailsFilter, sendProblem, toProblem } from './problem/problem-details.filter';
 import { createValidationPipe } from './problem/validation';
 
 export const API_PREFIX = 'api/v1';
@@ -25,6 +25,11 @@ const UNPREFIXED_ROUTES = [
   { path: 'docs', method: RequestMethod.ALL },
   { path: 'docs/{*rest}', method: RequestMethod.ALL },
 ];
+
+/** `/api/v1` in front of every route but the operational ones; the docs read routes the same way. */
+export function applyGlobalPrefix(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
+}
 
 export interface ServiceDefinition<TConfig extends BaseServiceConfig> {
   name: string;
@@ -62,9 +67,16 @@ export async function bootstrapService<TConfig extends BaseServiceConfig>(defini
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Router-level rejections (malformed URL, over-long path parameter) are problems too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const { problem } = toProblem(error, request.url.split('?')[0]);
+      problem.requestId = String(request.id);
+      void reply.header(REQUEST_ID_HEADER, request.id);
+      sendProblem(reply, problem);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(definition.module, adapter, {
     logger: new PinoLoggerService(logger),
@@ -87,7 +99,7 @@ export async function bootstrapService<TConfig extends BaseServiceConfig>(defini
   });
   instrumentHttp(fastify);
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
+  applyGlobalPrefix(app);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
 

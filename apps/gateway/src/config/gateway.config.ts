@@ -1,5 +1,5 @@
 import { BaseServiceConfig } from '@platform/service-kit';
-import { IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 const url = () => IsUrl({ require_tld: false, protocols: ['http', 'https'] });
 
@@ -32,11 +32,79 @@ export class GatewayConfig extends BaseServiceConfig {
   @Max(60_000)
   UPSTREAM_TIMEOUT_MS: number = 5_000;
 
+  /** Per-upstream overrides of UPSTREAM_TIMEOUT_MS (user-service hashes passwords: give it room). */
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  USER_SERVICE_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  ORDER_SERVICE_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  NOTIFICATION_SERVICE_TIMEOUT_MS?: number;
+
   /** Keep-alive connections per upstream. */
   @IsInt()
   @Min(1)
   @Max(1_024)
   UPSTREAM_CONNECTIONS: number = 64;
+
+  /** Extra attempts for idempotent methods whose connection failed before any answer. */
+  @IsInt()
+  @Min(0)
+  @Max(5)
+  UPSTREAM_RETRIES: number = 2;
+
+  /** Consecutive failures (unreachable, timeout, 502/503/504) that open an upstream's circuit. */
+  @IsInt()
+  @Min(1)
+  BREAKER_FAILURE_THRESHOLD: number = 5;
+
+  /** How long an open circuit refuses requests before letting a trial through. */
+  @IsInt()
+  @Min(100)
+  BREAKER_OPEN_MS: number = 5_000;
+
+  /** Shared rate-limit counters for several gateway replicas; in-process counters without it. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsString()
+  REDIS_KEY_PREFIX = 'platform:gateway:';
+
+  /** Login attempts per client IP per window (every attempt counts). */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_LOGIN_PER_IP: number = 20;
+
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_LOGIN_WINDOW_SECONDS: number = 300;
+
+  /** Failed logins per account per window; past it the account's logins get 429 until the window ends. */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: number = 5;
+
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_ACCOUNT_WINDOW_SECONDS: number = 900;
+
+  /** Requests per authenticated user per minute. */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_USER: number = 300;
+
+  /** Requests per client IP per minute on routes without a token (register, refresh, …). */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_IP: number = 120;
 
   get jwksUrl(): string {
     return this.JWKS_URL ?? new URL('/.well-known/jwks.json', this.USER_SERVICE_URL).toString();

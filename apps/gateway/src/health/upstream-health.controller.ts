@@ -26,9 +26,9 @@ export class UpstreamHealthController {
           const response = await upstream.pool.request({ method: 'GET', path: '/health/ready', headersTimeout: PROBE_TIMEOUT_MS, bodyTimeout: PROBE_TIMEOUT_MS });
           await response.body.dump();
           const status = response.statusCode === 200 ? 'up' : 'down';
-          return [upstream.name, { status, httpStatus: response.statusCode, latencyMs: Math.round(performance.now() - started) }] as const;
-        } catch (error) {
-          return [upstream.name, { status: 'down', error: (error as Error).message, latencyMs: Math.round(performance.now() - started) }] as const;
+          return [upstream.name, { status, circuit: upstream.breaker.current, httpStatus: response.statusCode, latencyMs: Math.round(performance.now() - started) }] as const;
+        } catch {
+          return [upstream.name, { status: 'down', circuit: upstream.breaker.current, error: 'unreachable', latencyMs: Math.round(performance.now() - started) }] as const;
         }
       }),
     );

@@ -23,7 +23,7 @@ describe('ProxyService', () => {
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-    const config = Object.assign(new GatewayConfig(), { USER_SERVICE_URL: origin, ORDER_SERVICE_URL: 'http://127.0.0.1:9', NOTIFICATION_SERVICE_URL: origin, UPSTREAM_TIMEOUT_MS: 1000 });
+    const config = Object.assign(new GatewayConfig(), { USER_SERVICE_URL: origin, ORDER_SERVICE_URL: 'http://127.0.0.1:9', NOTIFICATION_SERVICE_URL: origin, UPSTREAM_TIMEOUT_MS: 1000, BREAKER_FAILURE_THRESHOLD: 2 });
     const moduleRef = await Test.createTestingModule({ providers: [ProxyService, Upstreams, { provide: GatewayConfig, useValue: config }] }).compile();
     proxy = moduleRef.get(ProxyService);
     upstreams = moduleRef.get(Upstreams);
@@ -79,8 +79,17 @@ describe('ProxyService', () => {
     expect(sent.headers).not.toHaveProperty('x-request-id');
   });
 
-  it('answers 503 with a stable code when an upstream cannot be reached', async () => {
-    const { request, reply } = fakeExchange({});
-    await expect(proxy.forward('order-service', request, reply)).rejects.toMatchObject({ kind: 'unavailable', code: 'UPSTREAM.UNAVAILABLE' });
+  it('answers 503 when an upstream cannot be reached, then opens its circuit and answers at once', async () => {
+    const post = () => {
+      const exchange = fakeExchange({});
+      return { ...exchange, result: proxy.forward('order-service', exchange.request, exchange.reply) };
+    };
+    await expect(post().result).rejects.toMatchObject({ kind: 'unavailable', code: 'UPSTREAM.UNAVAILABLE' });
+    await expect(post().result).rejects.toMatchObject({ code: 'UPSTREAM.UNAVAILABLE' });
+
+    const third = post();
+    await expect(third.result).rejects.toMatchObject({ kind: 'unavailable', code: 'UPSTREAM.CIRCUIT_OPEN' });
+    expect(Number(third.sent.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(upstreams.get('order-service').breaker.current).toBe('open');
   });
 });

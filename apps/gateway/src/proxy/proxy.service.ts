@@ -3,34 +3,62 @@ import { trace } from '@opentelemetry/api';
 import { DomainError } from '@platform/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
-import { errors } from 'undici';
-import { Upstreams, type UpstreamName } from './upstreams';
+import { errors, type Dispatcher } from 'undici';
+import { GatewayConfig } from '../config/gateway.config';
+import { Upstreams, type Upstream, type UpstreamName } from './upstreams';
 
 /** Connection-level headers (RFC 9110 §7.6.1) and ones the gateway sets itself. */
 const NOT_FORWARDED_REQUEST = new Set(['connection', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'x-request-id', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto']);
 const TRACE_HEADERS = new Set(['traceparent', 'tracestate', 'baggage']);
 const NOT_FORWARDED_RESPONSE = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'x-request-id', 'date']);
+/** Safe to send twice (RFC 9110 §9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+/** Answers that mean the upstream itself is in trouble: they count against its circuit. */
+const UPSTREAM_TROUBLE = new Set([502, 503, 504]);
 
-/** Forwards a client request to an upstream service and streams its answer back unchanged. */
+/** Failed before the upstream saw the request: safe to retry an idempotent one. */
+function isConnectFailure(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  return error instanceof errors.ConnectTimeoutError || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED'].includes(code);
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError;
+}
+
+/**
+ * Forwards a client request to an upstream service and streams its answer back unchanged.
+ * Idempotent requests are retried when the connection fails; every upstream has a timeout and a
+ * circuit breaker that answers 503 at once while the upstream is known to be down.
+ */
 @Injectable()
 export class ProxyService {
   private readonly logger = new Logger(ProxyService.name);
 
-  constructor(private readonly upstreams: Upstreams) {}
+  constructor(
+    private readonly upstreams: Upstreams,
+    private readonly config: GatewayConfig,
+  ) {}
 
   async forward(name: UpstreamName, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const upstream = this.upstreams.get(name);
     const body = Buffer.isBuffer(request.body) ? request.body : undefined;
-    let response;
-    try {
-      response = await upstream.pool.request({
-        method: request.method as 'GET',
-        path: request.url,
-        headers: this.requestHeaders(request, body),
-        body,
-      });
-    } catch (error) {
-      throw this.upstreamFailure(name, error);
+    const attempts = IDEMPOTENT.has(request.method) ? 1 + this.config.UPSTREAM_RETRIES : 1;
+    let response: Dispatcher.ResponseData | undefined;
+    for (let attempt = 1; !response; attempt++) {
+      if (!upstream.breaker.tryAcquire()) throw this.circuitOpen(upstream, reply);
+      try {
+        response = await upstream.pool.request({ method: request.method as Dispatcher.HttpMethod, path: request.url, headers: this.requestHeaders(request, body), body });
+      } catch (error) {
+        upstream.breaker.failed();
+        if (attempt < attempts && isConnectFailure(error)) {
+          await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
+          continue;
+        }
+        throw this.upstreamFailure(upstream, error);
+      }
+      if (UPSTREAM_TROUBLE.has(response.statusCode)) upstream.breaker.failed();
+      else upstream.breaker.succeeded();
     }
     void reply.status(response.statusCode);
     for (const [header, value] of Object.entries(response.headers)) {
@@ -56,11 +84,16 @@ export class ProxyService {
     return headers;
   }
 
-  private upstreamFailure(name: UpstreamName, error: unknown): DomainError {
-    const timedOut = error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError || error instanceof errors.ConnectTimeoutError;
-    this.logger.warn({ upstream: name, err: error }, timedOut ? 'upstream timed out' : 'upstream unreachable');
+  private circuitOpen(upstream: Upstream, reply: FastifyReply): DomainError {
+    void reply.header('retry-after', String(Math.max(1, Math.ceil(upstream.breaker.retryAfterMs / 1000))));
+    return new DomainError('unavailable', 'UPSTREAM.CIRCUIT_OPEN', `${upstream.name} is failing; requests to it are paused for a moment.`);
+  }
+
+  private upstreamFailure(upstream: Upstream, error: unknown): DomainError {
+    const timedOut = isTimeout(error);
+    this.logger.warn({ upstream: upstream.name, err: error }, timedOut ? 'upstream timed out' : 'upstream unreachable');
     return timedOut
-      ? new DomainError('timeout', 'UPSTREAM.TIMEOUT', `${name} did not answer in time.`)
-      : new DomainError('unavailable', 'UPSTREAM.UNAVAILABLE', `${name} is not reachable right now.`);
+      ? new DomainError('timeout', 'UPSTREAM.TIMEOUT', `${upstream.name} did not answer within ${upstream.timeoutMs} ms.`)
+      : new DomainError('unavailable', 'UPSTREAM.UNAVAILABLE', `${upstream.name} is not reachable right now.`);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'undici';
 import { GatewayConfig } from '../config/gateway.config';
+import { CircuitBreaker } from './circuit-breaker';
 
 export const UPSTREAM_NAMES = ['user-service', 'order-service', 'notification-service'] as const;
 export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
@@ -9,31 +10,35 @@ export interface Upstream {
   name: UpstreamName;
   origin: string;
   pool: Pool;
+  breaker: CircuitBreaker;
+  timeoutMs: number;
 }
 
-/** A keep-alive connection pool per upstream service. */
+/** Per upstream service: a keep-alive connection pool, a timeout and a circuit breaker. */
 @Injectable()
 export class Upstreams implements OnModuleDestroy {
   private readonly upstreams: Map<UpstreamName, Upstream>;
 
   constructor(readonly config: GatewayConfig) {
-    const origins: Record<UpstreamName, string> = {
-      'user-service': config.USER_SERVICE_URL,
-      'order-service': config.ORDER_SERVICE_URL,
-      'notification-service': config.NOTIFICATION_SERVICE_URL,
+    const settings: Record<UpstreamName, { url: string; timeoutMs?: number }> = {
+      'user-service': { url: config.USER_SERVICE_URL, timeoutMs: config.USER_SERVICE_TIMEOUT_MS },
+      'order-service': { url: config.ORDER_SERVICE_URL, timeoutMs: config.ORDER_SERVICE_TIMEOUT_MS },
+      'notification-service': { url: config.NOTIFICATION_SERVICE_URL, timeoutMs: config.NOTIFICATION_SERVICE_TIMEOUT_MS },
     };
     this.upstreams = new Map(
       UPSTREAM_NAMES.map((name) => {
-        const origin = new URL(origins[name]).origin;
+        const origin = new URL(settings[name].url).origin;
+        const timeoutMs = settings[name].timeoutMs ?? config.UPSTREAM_TIMEOUT_MS;
         const pool = new Pool(origin, {
           connections: config.UPSTREAM_CONNECTIONS,
           keepAliveTimeout: 30_000,
           keepAliveMaxTimeout: 60_000,
-          connect: { timeout: 1_000 },
-          headersTimeout: config.UPSTREAM_TIMEOUT_MS,
-          bodyTimeout: config.UPSTREAM_TIMEOUT_MS,
+          connect: { timeout: Math.min(1_000, timeoutMs) },
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
         });
-        return [name, { name, origin, pool }];
+        const breaker = new CircuitBreaker({ failureThreshold: config.BREAKER_FAILURE_THRESHOLD, openMs: config.BREAKER_OPEN_MS });
+        return [name, { name, origin, pool, breaker, timeoutMs }];
       }),
     );
   }

@@ -30,7 +30,10 @@ export function createKafka(options: KafkaConnectionOptions): Kafka {
       () =>
       ({ level, log }: LogEntry) => {
         const { message, timestamp: _timestamp, logger: _name, ...fields } = log;
-        kafkaLogger[LEVELS[level] ?? 'log'](fields, message);
+        // kafkajs logs broker error responses (coordinator loading, leader moved, …) as errors and
+        // then retries them; they are warnings unless our own code gives up.
+        const mapped = level === KafkaLogLevel.ERROR && /^Response /.test(message) ? 'warn' : (LEVELS[level] ?? 'log');
+        kafkaLogger[mapped](fields, message);
       },
   });
 }

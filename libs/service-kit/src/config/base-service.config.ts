@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 export const LogLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -37,6 +37,22 @@ export class BaseServiceConfig {
   @IsInt()
   @Min(1024)
   BODY_LIMIT_BYTES: number = 1_048_576;
+
+  /**
+   * Which X-Forwarded-For hops to believe for the client IP (rate limits, logs): `false` (none, the
+   * default: an edge must not trust what clients send), a hop count like `1` behind one load
+   * balancer, or comma-separated proxy addresses/CIDRs.
+   */
+  @IsString()
+  @Matches(/^(false|true|\d+|[0-9a-fA-F.:/, ]+)$/, { message: 'TRUST_PROXY must be false, true, a hop count or a list of addresses' })
+  TRUST_PROXY = 'false';
+
+  /** TRUST_PROXY in the shape Fastify takes. */
+  get trustProxy(): boolean | number | string[] {
+    if (this.TRUST_PROXY === 'false' || this.TRUST_PROXY === 'true') return this.TRUST_PROXY === 'true';
+    if (/^\d+$/.test(this.TRUST_PROXY)) return Number(this.TRUST_PROXY);
+    return this.TRUST_PROXY.split(',').map((entry) => entry.trim()).filter(Boolean);
+  }
 
   /** Accepted for symmetry with OTEL_SERVICE_VERSION; set by the image build. */
   @IsOptional()

@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { BadRequestException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import type { FieldError } from './problem-details';
 
 /** A 400 whose response carries per-field errors; the filter turns it into problem+json. */
@@ -16,12 +16,26 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
+}
+
+/** Refuses bodies that are not JSON objects (arrays, strings, null) before any DTO logic sees them. */
+class PlatformValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && metadata.metatype && !isPlainObject(value)) {
+      throw new ValidationProblemException([{ field: 'body', message: 'The body must be a JSON object.' }]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /**
  * The one validation pipe of the platform: unknown fields are refused (mass assignment), values
  * are converted to the DTO's declared types, and failures become 400 problem+json with `errors`.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new PlatformValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

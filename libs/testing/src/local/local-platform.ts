@@ -97,6 +97,11 @@ export class LocalPlatform {
     return child;
   }
 
+  /** Changes a service's environment for its next start (e.g. new signing keys before a restart). */
+  setServiceEnv(service: ServiceName, env: NodeJS.ProcessEnv): void {
+    this.wiring.extraEnv = { ...this.wiring.extraEnv, [service]: { ...this.wiring.extraEnv?.[service], ...env } };
+  }
+
   /** Another instance of a service on its own port, sharing database, Kafka and consumer group. */
   async startReplica(service: ServiceName, port: number): Promise<ManagedProcess> {
     const wiring = { ...this.wiring, ports: { ...this.wiring.ports, [service]: port } };

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { AuthenticatedUser } from '@platform/auth';
+import { DomainError } from '@platform/service-kit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { from, mergeMap, tap, type Observable } from 'rxjs';
+import { GatewayConfig } from '../config/gateway.config';
+import { policyHeader, rateLimitPolicies, stateHeader, type RateLimitPolicy } from './rate-limit.policies';
+import type { RateLimitStore } from './rate-limit.store';
+
+export const RATE_LIMIT_STORE = Symbol('RATE_LIMIT_STORE');
+
+const LOGIN_ROUTE = 'POST /api/v1/auth/login';
+
+interface Verdict {
+  policy: RateLimitPolicy;
+  used: number;
+  resetMs: number;
+  /** Over quota once this hit counts (or, for a peek, already at it). */
+  exceeded: boolean;
+}
+
+/** The account a login attempt is for, as a hash: no email ends up in Redis keys. */
+function accountKey(body: unknown): string | undefined {
+  if (!Buffer.isBuffer(body)) return undefined;
+  try {
+    const { email } = JSON.parse(body.toString('utf8')) as { email?: unknown };
+    return typeof email === 'string' && email.trim() ? createHash('sha256').update(email.trim().toLowerCase()).digest('hex') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Rate limits at the edge, after authentication: every authenticated request counts against its
+ * user, every anonymous one against its client IP; login attempts also count per IP, and failed
+ * logins per account (brute force, credential stuffing). Limited routes carry `RateLimit-Policy`
+ * and `RateLimit`; a refused request gets 429 problem+json with `Retry-After`.
+ */
+@Injectable()
+export class RateLimitInterceptor implements NestInterceptor {
+  private readonly policies: ReturnType<typeof rateLimitPolicies>;
+
+  constructor(
+    @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore,
+    config: GatewayConfig,
+  ) {
+    this.policies = rateLimitPolicies(config);
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthenticatedUser }>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    return from(this.admit(request, reply)).pipe(
+      mergeMap((afterResponse) => next.handle().pipe(tap({ finalize: () => void afterResponse?.(reply.statusCode) }))),
+    );
+  }
+
+  /** Counts the request; throws 429 when over quota. Returns what to do once the answer is known. */
+  private async admit(request: FastifyRequest & { user?: AuthenticatedUser }, reply: FastifyReply): Promise<((status: number) => void) | undefined> {
+    const verdicts: Verdict[] = [];
+    let afterResponse: ((status: number) => void) | undefined;
+    if (`${request.method} ${request.routeOptions?.url}` === LOGIN_ROUTE) {
+      verdicts.push(await this.hit(this.policies.loginPerIp, `login-ip:${request.ip}`));
+      const account = accountKey(request.body);
+      if (account) {
+        const policy = this.policies.loginFailuresPerAccount;
+        const key = `login-account:${account}`;
+        const { count, resetMs } = await this.store.increment(key, policy.windowSeconds * 1000, 0);
+        verdicts.push({ policy, used: count, resetMs, exceeded: count >= policy.limit });
+        afterResponse = (status) => {
+          if (status === 401) void this.store.increment(key, policy.windowSeconds * 1000, 1);
+        };
+      }
+    } else if (request.user) {
+      verdicts.push(await this.hit(this.policies.perUser, `user:${request.user.id}`));
+    } else {
+      verdicts.push(await this.hit(this.policies.perIp, `ip:${request.ip}`));
+    }
+
+    void reply.header('ratelimit-policy', verdicts.map((verdict) => policyHeader(verdict.policy)).join(', '));
+    void reply.header('ratelimit', verdicts.map((verdict) => stateHeader(verdict.policy, verdict.used, verdict.resetMs)).join(', '));
+    const refused = verdicts.filter((verdict) => verdict.exceeded);
+    if (refused.length > 0) {
+      const waitMs = Math.max(...refused.map((verdict) => verdict.resetMs));
+      void reply.header('retry-after', String(Math.max(1, Math.ceil(waitMs / 1000))));
+      throw new DomainError('too-many-requests', 'RATE_LIMIT.EXCEEDED', `Too many requests (${refused.map((verdict) => verdict.policy.name).join(', ')}); retry later.`);
+    }
+    return afterResponse;
+  }
+
+  private async hit(policy: RateLimitPolicy, key: string): Promise<Verdict> {
+    const { count, resetMs } = await this.store.increment(key, policy.windowSeconds * 1000);
+    return { policy, used: count, resetMs, exceeded: count > policy.limit };
+  }
+}
