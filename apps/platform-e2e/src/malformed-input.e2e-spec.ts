@@ -108,7 +108,8 @@ describe('a corpus of malformed requests', () => {
         const response = await fetch(`${platform.url('gateway')}/api/v1${probe.path}`, { method: probe.method, headers, body: probe.body });
         const text = await response.text();
         const contentType = response.headers.get('content-type') ?? '';
-        if (response.status < 400 || response.status >= 500 || !contentType.startsWith('application/problem+json') || JSON.parse(text).status !== response.status) {
+        const problem = contentType.startsWith('application/problem+json') ? JSON.parse(text) : {};
+        if (response.status < 400 || response.status >= 500 || problem.status !== response.status || !/^[0-9a-f]{32}$/.test(problem.traceId)) {
           failures.push(`${probe.name} (${probe.method} ${probe.path.slice(0, 60)}): ${response.status} ${contentType} ${text.slice(0, 200)}`);
         }
       } catch (error) {

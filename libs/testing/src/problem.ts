@@ -16,6 +16,7 @@ export function expectProblem(response: ApiResponse, status: number, code?: stri
       status,
       detail: expect.any(String),
       instance: expect.stringMatching(/^\//),
+      traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
     }),
   );
   if (code) expect(response.body.code).toBe(code);
