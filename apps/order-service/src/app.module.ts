@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@platform/auth';
-import { KafkaReadinessCheck, MessagingModule, messagingOptionsFrom } from '@platform/messaging';
+import { KafkaReadinessCheck, MessagingModule, messagingOptionsFrom, OutboxReadinessCheck } from '@platform/messaging';
 import { DatabaseReadinessCheck, ServiceKitModule } from '@platform/service-kit';
 import { OrderServiceConfig } from './config/order-service.config';
 import { CustomersEventsController } from './customers/customers.events.controller';
@@ -14,7 +14,7 @@ import { OrdersService } from './orders/orders.service';
 
 @Module({
   imports: [
-    ServiceKitModule.forRoot({ config: OrderServiceConfig, readiness: [DatabaseReadinessCheck, KafkaReadinessCheck] }),
+    ServiceKitModule.forRoot({ config: OrderServiceConfig, readiness: [DatabaseReadinessCheck, KafkaReadinessCheck, OutboxReadinessCheck] }),
     TypeOrmModule.forRootAsync({
       useFactory: (config: OrderServiceConfig) => orderServiceDatabase(config.DATABASE_URL, config.DATABASE_POOL_MAX),
       inject: [OrderServiceConfig],

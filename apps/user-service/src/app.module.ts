@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@platform/auth';
-import { KafkaReadinessCheck, MessagingModule, messagingOptionsFrom } from '@platform/messaging';
+import { KafkaReadinessCheck, MessagingModule, messagingOptionsFrom, OutboxReadinessCheck } from '@platform/messaging';
 import { DatabaseReadinessCheck, ServiceKitModule } from '@platform/service-kit';
 import { AuthHttpController } from './auth/auth.http.controller';
 import { AuthService } from './auth/auth.service';
@@ -16,7 +16,7 @@ import { UsersService } from './users/users.service';
 
 @Module({
   imports: [
-    ServiceKitModule.forRoot({ config: UserServiceConfig, readiness: [DatabaseReadinessCheck, KafkaReadinessCheck] }),
+    ServiceKitModule.forRoot({ config: UserServiceConfig, readiness: [DatabaseReadinessCheck, KafkaReadinessCheck, OutboxReadinessCheck] }),
     TypeOrmModule.forRootAsync({
       useFactory: (config: UserServiceConfig) => userServiceDatabase(config.DATABASE_URL, config.DATABASE_POOL_MAX),
       inject: [UserServiceConfig],

@@ -11,6 +11,8 @@ export * from './messaging.module';
 export * from './messaging.options';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
+export * from './outbox/outbox-stats';
+export * from './outbox/outbox.check';
 export * from './schema/messaging-tables';
 export * from './messaging-options.factory';
 export * from './replay/dead-letter-replay';

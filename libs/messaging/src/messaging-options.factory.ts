@@ -16,6 +16,7 @@ export function messagingOptionsFrom(config: BackendServiceConfig, service: stri
       batchSize: config.OUTBOX_BATCH_SIZE,
       pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
       retentionMs: config.OUTBOX_RETENTION_MS,
+      stuckAfterMs: config.OUTBOX_STUCK_AFTER_MS,
     },
     consumer: {
       maxAttempts: config.EVENT_MAX_ATTEMPTS,

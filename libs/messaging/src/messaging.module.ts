@@ -4,6 +4,7 @@ import { TopicProvisioner } from './kafka/topic-provisioner';
 import { KAFKA, MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options';
 import { Outbox } from './outbox/outbox';
 import { OutboxRelay } from './outbox/outbox-relay';
+import { OutboxStats } from './outbox/outbox-stats';
 
 export interface MessagingModuleOptions {
   useFactory: (...args: never[]) => MessagingOptions;
@@ -29,9 +30,10 @@ export class MessagingModule {
         },
         Outbox,
         OutboxRelay,
+        OutboxStats,
         TopicProvisioner,
       ],
-      exports: [MESSAGING_OPTIONS, KAFKA, Outbox, OutboxRelay],
+      exports: [MESSAGING_OPTIONS, KAFKA, Outbox, OutboxRelay, OutboxStats],
     };
   }
 }

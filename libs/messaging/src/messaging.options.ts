@@ -23,6 +23,8 @@ export interface OutboxRelayOptions {
   pollIntervalMs: number;
   /** Sent rows older than this are deleted. */
   retentionMs: number;
+  /** Readiness fails when the oldest unsent row is older than this. */
+  stuckAfterMs: number;
 }
 
 export interface EventConsumerOptions {

@@ -7,6 +7,8 @@ export * from './local/local-platform.ts';
 export * from './local/managed-process.ts';
 export * from './local/services.ts';
 export * from './local/wait.ts';
+export * from './otlp-receiver.ts';
+export * from './prometheus.ts';
 export * from './test-platform.ts';
 export * from './users.ts';
 export * from './problem.ts';

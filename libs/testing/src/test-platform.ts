@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { ApiClient } from './api-client.ts';
 import { KafkaTestClient } from './kafka-test-client.ts';
+import { OtlpReceiver } from './otlp-receiver.ts';
 import { startPrivatePostgres, type PrivatePostgres } from './local/postgres.ts';
 import { serviceDatabaseUrl, type DatabaseOptions, type DatabaseService } from './local/database.ts';
 import { LocalPlatform, type LocalPlatformOptions } from './local/local-platform.ts';
@@ -16,6 +17,8 @@ export interface TestPlatformOptions {
   extraEnv?: LocalPlatformOptions['extraEnv'];
   /** Run on a PostgreSQL server of the suite's own (to stop and restart it), not the machine's. */
   privatePostgres?: boolean;
+  /** Export every service's spans to an OTLP receiver of the suite (`platform.otlp`). */
+  tracing?: boolean;
 }
 
 /**
@@ -27,11 +30,14 @@ export class TestPlatform {
   readonly api: ApiClient;
   readonly kafka: KafkaTestClient;
   readonly workDir: string;
+  /** Spans the services exported, when started with `{ tracing: true }`. */
+  readonly otlp?: OtlpReceiver;
   private postgres?: PrivatePostgres;
   private readonly pools = new Map<string, pg.Pool>();
 
-  private constructor(platform: LocalPlatform, workDir: string, postgres: PrivatePostgres | undefined) {
+  private constructor(platform: LocalPlatform, workDir: string, postgres: PrivatePostgres | undefined, otlp: OtlpReceiver | undefined) {
     this.platform = platform;
+    this.otlp = otlp;
     this.workDir = workDir;
     this.postgres = postgres;
     this.api = new ApiClient(`${platform.url('gateway')}/api/v1`);
@@ -54,6 +60,13 @@ export class TestPlatform {
       adminUser: postgres?.adminUser ?? process.env['PGUSER'] ?? 'postgres',
       passwords: { 'user-service': 'e2e-user', 'order-service': 'e2e-order', 'notification-service': 'e2e-notification' },
     };
+    const otlp = options.tracing ? new OtlpReceiver() : undefined;
+    const tracingEnv = otlp
+      ? { OTEL_EXPORTER_OTLP_ENDPOINT: await otlp.start(), OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_TRACES_SAMPLER: 'parentbased_always_on' }
+      : {};
+    const extraEnv = Object.fromEntries(
+      (['gateway', 'user-service', 'order-service', 'notification-service'] as const).map((service) => [service, { ...tracingEnv, ...options.extraEnv?.[service] }]),
+    );
     const platform = await LocalPlatform.start({
       ports: { gateway, 'user-service': user, 'order-service': order, 'notification-service': notification },
       database,
@@ -61,13 +74,14 @@ export class TestPlatform {
       output: workDir,
       adminEmails: [ADMIN_EMAIL],
       logLevel: 'info',
-      extraEnv: options.extraEnv,
+      extraEnv,
       dropDatabaseOnStop: !postgres,
     }).catch(async (error: unknown) => {
       await postgres?.process.stop(10_000, 'SIGINT');
+      await otlp?.stop();
       throw error;
     });
-    return new TestPlatform(platform, workDir, postgres);
+    return new TestPlatform(platform, workDir, postgres, otlp);
   }
 
   /** Stops the suite's own PostgreSQL (fast shutdown: clients are cut off) and leaves it down. */
@@ -101,6 +115,7 @@ export class TestPlatform {
     this.pools.clear();
     await this.platform.stop();
     await this.postgres?.process.stop(20_000, 'SIGINT');
+    await this.otlp?.stop();
     if (process.env['KEEP_E2E_LOGS'] !== 'true') {
       for (const data of ['kafka', 'postgres']) rmSync(join(this.workDir, data), { recursive: true, force: true });
     }

@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { gauge } from '@platform/observability';
 import { Pool } from 'undici';
 import { GatewayConfig } from '../config/gateway.config';
 import { CircuitBreaker } from './circuit-breaker';
@@ -41,6 +42,10 @@ export class Upstreams implements OnModuleDestroy {
         return [name, { name, origin, pool, breaker, timeoutMs }];
       }),
     );
+    const states = { closed: 0, 'half-open': 1, open: 2 } as const;
+    gauge('gateway_upstream_circuit_state', 'Circuit breaker per upstream: 0 closed, 1 half-open, 2 open.', ['upstream'], (metric) => {
+      for (const upstream of this.all()) metric.set({ upstream: upstream.name }, states[upstream.breaker.current]);
+    });
   }
 
   get(name: UpstreamName): Upstream {

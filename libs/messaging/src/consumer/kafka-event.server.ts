@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
+import { counter, gauge } from '@platform/observability';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
-import { deadLetterTopic, decodeEvent, eventKey, findEventDefinition, parseEventMessage, type CloudEvent, type EventDefinition } from '@platform/contracts';
+import { deadLetterTopic, decodeEvent, EventCatalog, eventKey, findEventDefinition, headerString, parseEventMessage, type CloudEvent, type EventDefinition } from '@platform/contracts';
 import { lastValueFrom } from 'rxjs';
-import { Partitioners, type Consumer, type EachMessagePayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Consumer, type EachMessagePayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { publishDeadLetter } from '../dead-letter/dead-letter';
 import type { EventConsumerOptions } from '../messaging.options';
@@ -23,6 +24,18 @@ export interface KafkaEventServerOptions extends EventConsumerOptions {
 class ShuttingDownError extends Error {}
 
 const INBOX_CLEANUP_INTERVAL_MS = 10 * 60_000;
+const KNOWN_TYPES = new Set(EventCatalog.map((definition) => definition.type));
+
+/** Label value for an event type: catalog types only, so senders cannot blow up metric cardinality. */
+function typeLabel(type: string | undefined): string {
+  return type && KNOWN_TYPES.has(type) ? type : 'unknown';
+}
+
+const metrics = {
+  handled: counter('events_handled_total', 'Events a consumer took in, by outcome: handled, duplicate (seen before), ignored (not for it).', ['consumer_group', 'event_type', 'outcome']),
+  retried: counter('events_retried_total', 'Handler attempts that failed and were retried.', ['consumer_group', 'event_type', 'cause']),
+  deadLettered: counter('events_dead_lettered_total', 'Events sent to the dead-letter topic, by reason.', ['consumer_group', 'event_type', 'reason']),
+};
 
 /**
  * A Nest microservice transport for the platform's events: consumes the topics its @OnEvent
@@ -44,6 +57,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private running = false;
   private starting?: Promise<void>;
   private cleanupTimer?: NodeJS.Timeout;
+  private lagAdmin?: Admin;
 
   constructor(private readonly options: KafkaEventServerOptions) {
     super();
@@ -52,6 +66,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
   listen(callback: () => void): void {
     this.running = true;
+    gauge('kafka_consumer_lag', 'Messages in a partition the consumer group has not committed yet.', ['consumer_group', 'topic', 'partition'], (lag) => this.measureLag(lag));
     // Start in the background: a service must come up (and report not-ready) while Kafka is down.
     this.starting = this.start();
     this.cleanupTimer = setInterval(() => void this.cleanupInbox(), INBOX_CLEANUP_INTERVAL_MS);
@@ -66,6 +81,26 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     // disconnect() waits for the message in hand, commits offsets and leaves the group.
     await this.consumer?.disconnect().catch(() => undefined);
     await this.deadLetters.disconnect().catch(() => undefined);
+    await this.lagAdmin?.disconnect().catch(() => undefined);
+  }
+
+  /** Committed offset against end offset, per partition, read at scrape time. */
+  private async measureLag(lag: { set(labels: Record<string, string>, value: number): void }): Promise<void> {
+    try {
+      this.lagAdmin ??= this.options.kafka.admin({ retry: { retries: 0 } });
+      await this.lagAdmin.connect();
+      const topics = this.subscribedTopics();
+      const committed = await this.lagAdmin.fetchOffsets({ groupId: this.options.consumerGroup, topics });
+      for (const { topic, partitions } of committed) {
+        const ends = new Map((await this.lagAdmin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, Number(high)]));
+        for (const { partition, offset } of partitions) {
+          const end = ends.get(partition) ?? 0;
+          lag.set({ consumer_group: this.options.consumerGroup, topic, partition: String(partition) }, Math.max(0, end - Math.max(0, Number(offset))));
+        }
+      }
+    } catch {
+      // Kafka is unreachable: readiness reports it; the last values stay.
+    }
   }
 
   on(): never {
@@ -136,7 +171,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       return this.deadLetter(origin, message, error.reason, error.message, 0);
     }
     const handler = this.getHandlerByPattern(eventKey(decoded.definition.type, decoded.definition.version));
-    if (!handler) return; // a known event this service does not consume
+    if (!handler) {
+      metrics.handled.inc({ consumer_group: origin.consumerGroup, event_type: decoded.definition.type, outcome: 'ignored' });
+      return; // a known event this service does not consume
+    }
 
     let attempts = 0;
     for (;;) {
@@ -146,7 +184,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       } catch (error) {
         if (error instanceof ShuttingDownError || !this.running) throw new ShuttingDownError('stopping before the event was handled');
         if (isRejection(error)) return this.deadLetter(origin, message, error.reason, error.message, attempts + 1);
+        const retry = { consumer_group: origin.consumerGroup, event_type: decoded.event.type };
         if (isTransientFailure(error)) {
+          metrics.retried.inc({ ...retry, cause: 'dependency-unavailable' });
           const delay = backoffDelay(Math.min(attempts + 1, 6), this.options.initialBackoffMs, this.options.maxBackoffMs);
           this.logger.warn({ err: error, eventId: decoded.event.id, retryInMs: delay }, 'database unavailable while handling an event; retrying');
           await this.pause(delay, heartbeat);
@@ -156,6 +196,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         if (attempts >= this.options.maxAttempts) {
           return this.deadLetter(origin, message, 'handler-failed', (error as Error).message ?? String(error), attempts);
         }
+        metrics.retried.inc({ ...retry, cause: 'handler-failed' });
         const delay = backoffDelay(attempts, this.options.initialBackoffMs, this.options.maxBackoffMs);
         this.logger.warn({ err: error, eventId: decoded.event.id, eventType: decoded.event.type, attempt: attempts, retryInMs: delay }, 'event handler failed; retrying');
         await this.pause(delay, heartbeat);
@@ -164,7 +205,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   }
 
   private async handleOnce(handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>, event: CloudEvent<object>, origin: EventOrigin): Promise<void> {
-    await this.options.dataSource.transaction(async (manager) => {
+    const outcome = await this.options.dataSource.transaction(async (manager) => {
       const inserted: unknown[] = await manager.query(
         `INSERT INTO "${this.options.schema}"."inbox" ("consumer_group", "event_id", "event_type", "topic", "partition", "offset")
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING "event_id"`,
@@ -172,11 +213,13 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       );
       if (inserted.length === 0) {
         this.logger.debug({ eventId: event.id }, 'event already handled; skipping');
-        return;
+        return 'duplicate';
       }
       const result = await handler(event, new EventContext([event, manager, origin]));
       await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+      return 'handled';
     });
+    metrics.handled.inc({ consumer_group: origin.consumerGroup, event_type: event.type, outcome });
   }
 
   private async deadLetter(origin: EventOrigin, message: KafkaMessage, reason: string, error: string, attempts: number): Promise<void> {
@@ -185,6 +228,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       this.deadLettersConnected = true;
     }
     await publishDeadLetter(this.deadLetters, { message, topic: origin.topic, partition: origin.partition, consumerGroup: origin.consumerGroup, reason, error, attempts });
+    metrics.deadLettered.inc({ consumer_group: origin.consumerGroup, event_type: typeLabel(headerString(message.headers, 'ce_type')), reason });
     this.logger.warn({ reason, error, ...origin }, 'event dead-lettered');
   }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import { counter } from '@platform/observability';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -7,8 +8,11 @@ import { outboxChannel } from '../schema/messaging-tables';
 import { KAFKA, MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { WakeableSleep } from '../wakeable-sleep';
 
+const published = counter('outbox_published_total', 'Outbox rows the relay published to Kafka.', ['event_type']);
+
 interface OutboxRow {
   id: string;
+  event_type: string;
   topic: string;
   message_key: string;
   headers: Record<string, string>;
@@ -105,7 +109,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     let failure: unknown;
     const result = await this.dataSource.transaction(async (manager) => {
       const rows: OutboxRow[] = await manager.query(
-        `SELECT "id", "topic", "message_key", "headers", "payload" FROM ${this.table}
+        `SELECT "id", "event_type", "topic", "message_key", "headers", "payload" FROM ${this.table}
          WHERE "sent_at" IS NULL ORDER BY "id" LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.options.relay.batchSize],
       );
@@ -118,6 +122,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         for (const row of ready) {
           await this.publish(row);
           sent.push(row.id);
+          published.inc({ event_type: row.event_type });
         }
       } catch (error) {
         failure = error;

@@ -21,8 +21,12 @@ export function counter<L extends string>(name: string, help: string, labelNames
   return metric(name, () => new Counter({ name, help, labelNames, registers: [metricsRegistry] }));
 }
 
-export function gauge<L extends string>(name: string, help: string, labelNames: L[]): Gauge<L> {
-  return metric(name, () => new Gauge({ name, help, labelNames, registers: [metricsRegistry] }));
+/** A gauge; `collect` (optional) refreshes its values at scrape time. */
+export function gauge<L extends string>(name: string, help: string, labelNames: L[], collect?: (gauge: Gauge<L>) => Promise<void> | void): Gauge<L> {
+  return metric(name, () => {
+    const created: Gauge<L> = new Gauge({ name, help, labelNames, registers: [metricsRegistry], ...(collect ? { collect: () => collect(created) } : {}) });
+    return created;
+  });
 }
 
 export function histogram<L extends string>(name: string, help: string, labelNames: L[], buckets: number[]): Histogram<L> {

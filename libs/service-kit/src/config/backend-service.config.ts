@@ -52,6 +52,11 @@ export class BackendServiceConfig extends BaseServiceConfig {
   @Min(60_000)
   OUTBOX_RETENTION_MS: number = 24 * 3_600_000;
 
+  /** Readiness fails when an event has waited in the outbox longer than this (the relay is stuck). */
+  @IsInt()
+  @Min(1_000)
+  OUTBOX_STUCK_AFTER_MS: number = 5 * 60_000;
+
   @IsInt()
   @Min(1)
   @Max(50)

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventually, registerUser, scrape, SpanKind, sumOf, TestPlatform, type ReceivedSpan, type TestUser } from '@platform/testing';
+
+const SERVICES = ['gateway', 'user-service', 'order-service', 'notification-service'] as const;
+
+describe('observability: one trace per request, metrics, correlated logs', () => {
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    platform = await TestPlatform.start('observability', { tracing: true });
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  /** The trace a gateway request started: found through the gateway's server span for the route. */
+  async function traceOf(route: string, requestId: string): Promise<string> {
+    return eventually(() => {
+      const root = platform.otlp!.spans.find((span) => span.service === 'gateway' && span.kind === SpanKind.SERVER && span.attributes['http.route'] === route && span.parentSpanId === undefined);
+      expect(root).toBeDefined();
+      const logged = readFileSync(join(platform.workDir, 'gateway.log'), 'utf8').split('\n').find((line) => line.includes(`"reqId":"${requestId}"`));
+      expect(logged).toBeDefined();
+      return JSON.parse(logged!).trace_id as string;
+    }, 10_000);
+  }
+
+  function expectOneTree(spans: ReceivedSpan[]) {
+    const ids = new Set(spans.map((span) => span.spanId));
+    const roots = spans.filter((span) => !span.parentSpanId || !ids.has(span.parentSpanId));
+    expect(roots.map((span) => `${span.service}: ${span.name}`)).toEqual([expect.stringMatching(/^gateway: POST \/api\/v1\//)]);
+    expect(roots[0].kind).toBe(SpanKind.SERVER);
+  }
+
+  const has = (spans: ReceivedSpan[], service: string, predicate: (span: ReceivedSpan) => boolean) => spans.some((span) => span.service === service && predicate(span));
+  const isInsertInto = (table: string) => (span: ReceivedSpan) => span.attributes['db.system.name'] === 'postgresql' || span.attributes['db.system'] === 'postgresql' ? /INSERT INTO/i.test(String(span.attributes['db.query.text'] ?? span.attributes['db.statement'] ?? '')) && String(span.attributes['db.query.text'] ?? span.attributes['db.statement']).includes(table) : false;
+
+  it('follows a registration from the gateway through Kafka to the welcome notification insert, as one tree', async () => {
+    const response = await platform.api.post('/auth/register', { email: `traced-${Date.now()}@e2e.example.com`, password: 'password-123', displayName: 'Traced' });
+    expect(response.status).toBe(201);
+    const traceId = await traceOf('/api/v1/auth/register', response.headers.get('x-request-id')!);
+
+    const spans = await eventually(() => {
+      const trace = platform.otlp!.trace(traceId);
+      expect(has(trace, 'notification-service', isInsertInto('notifications'))).toBe(true);
+      return trace;
+    }, 20_000, 200);
+
+    expectOneTree(spans);
+    expect(new Set(spans.map((span) => span.service))).toEqual(new Set(SERVICES));
+    expect(has(spans, 'user-service', (span) => span.kind === SpanKind.SERVER)).toBe(true);
+    expect(has(spans, 'user-service', isInsertInto('users'))).toBe(true);
+    expect(has(spans, 'user-service', (span) => span.kind === SpanKind.PRODUCER && span.attributes['messaging.destination.name'] === 'platform.users' && span.attributes['messaging.system'] === 'kafka')).toBe(true);
+    const consumer = spans.find((span) => span.service === 'notification-service' && span.kind === SpanKind.CONSUMER)!;
+    const producer = spans.find((span) => span.spanId === consumer.parentSpanId)!;
+    expect(producer).toEqual(expect.objectContaining({ service: 'user-service', kind: SpanKind.PRODUCER }));
+    expect(consumer.attributes['messaging.destination.name']).toBe('platform.users');
+  });
+
+  it('follows an order through creation, confirmation and both Kafka hops into notification-service, as one tree', async () => {
+    const user = await registerUser(platform.api);
+    const response = await platform.api.post('/orders', { currency: 'EUR', items: [{ sku: 'TRACE-1', quantity: 1, unitPrice: 500 }] }, { token: user.accessToken });
+    expect(response.status).toBe(201);
+    const traceId = await traceOf('/api/v1/orders', response.headers.get('x-request-id')!);
+
+    const spans = await eventually(() => {
+      const trace = platform.otlp!.trace(traceId);
+      expect(has(trace, 'notification-service', isInsertInto('notifications'))).toBe(true);
+      return trace;
+    }, 20_000, 200);
+
+    expectOneTree(spans);
+    const producers = spans.filter((span) => span.kind === SpanKind.PRODUCER).map((span) => `${span.service} → ${span.attributes['messaging.destination.name']}`);
+    expect(producers).toEqual(['order-service → platform.orders', 'order-service → platform.orders']); // order.created, order.confirmed
+    // Both services read platform.orders and see both events (each ignores the one it has no handler for).
+    const consumers = spans.filter((span) => span.kind === SpanKind.CONSUMER).map((span) => span.service).sort();
+    expect(consumers).toEqual(['notification-service', 'notification-service', 'order-service', 'order-service']);
+    expect(has(spans, 'order-service', isInsertInto('orders'))).toBe(true);
+    // The log lines of the request carry the trace id of its spans, in every service it touched.
+    for (const service of ['gateway', 'order-service'] as const) {
+      const lines = readFileSync(join(platform.workDir, `${service}.log`), 'utf8').split('\n').filter((line) => line.includes(response.headers.get('x-request-id')!));
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(JSON.parse(line).trace_id).toBe(traceId);
+    }
+  });
+
+  it('serves Prometheus metrics whose values follow the traffic', async () => {
+    const user = await registerUser(platform.api);
+    const ordersCreated = async () => sumOf(await scrape(platform.url('order-service')), 'http_server_request_duration_seconds_count', { route: '/api/v1/orders', method: 'POST', status_code: '201' });
+    const before = await ordersCreated();
+    for (let i = 0; i < 3; i++) await platform.api.post('/orders', { currency: 'EUR', items: [{ sku: 'M-1', quantity: 1, unitPrice: 100 }] }, { token: user.accessToken });
+    expect(await ordersCreated()).toBe(before + 3);
+
+    await eventually(async () => {
+      const notification = await scrape(platform.url('notification-service'));
+      expect(sumOf(notification, 'events_handled_total', { consumer_group: 'notification-service', event_type: 'order.confirmed', outcome: 'handled' })).toBeGreaterThanOrEqual(3);
+      const lag = notification.filter((sample) => sample.name === 'kafka_consumer_lag' && sample.labels['consumer_group'] === 'notification-service');
+      expect(lag.map((sample) => `${sample.labels['topic']}:${sample.labels['partition']}`).sort()).toEqual(['platform.orders:0', 'platform.orders:1', 'platform.orders:2', 'platform.users:0', 'platform.users:1', 'platform.users:2']);
+      expect(lag.every((sample) => sample.value === 0)).toBe(true);
+      const order = await scrape(platform.url('order-service'));
+      expect(sumOf(order, 'outbox_backlog_rows')).toBe(0);
+      expect(sumOf(order, 'outbox_oldest_unsent_age_seconds')).toBe(0);
+      expect(sumOf(order, 'outbox_published_total', { event_type: 'order.confirmed' })).toBeGreaterThanOrEqual(3);
+    }, 20_000, 500);
+
+    await platform.kafka.produce('platform.orders', [{ key: 'x', value: '{not json', headers: { ce_specversion: '1.0', ce_id: `poison-${Date.now()}`, ce_source: '/e2e', ce_type: 'order.shipped' } }]);
+    await eventually(async () => {
+      const notification = await scrape(platform.url('notification-service'));
+      expect(sumOf(notification, 'events_dead_lettered_total', { consumer_group: 'notification-service', reason: 'malformed-json', event_type: 'order.shipped' })).toBe(1);
+    }, 20_000, 500);
+
+    for (const service of SERVICES) {
+      const samples = await scrape(platform.url(service));
+      for (const family of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'http_server_request_duration_seconds_bucket']) {
+        expect({ service, family, present: samples.some((sample) => sample.name === family) }).toEqual({ service, family, present: true });
+      }
+      expect(samples.find((sample) => sample.name === 'process_cpu_seconds_total')?.labels['service']).toBe(service);
+    }
+  });
+});

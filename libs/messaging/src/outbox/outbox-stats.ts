@@ -1,0 +1,41 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { gauge } from '@platform/observability';
+import { DataSource } from 'typeorm';
+import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
+
+export interface OutboxBacklog {
+  rows: number;
+  /** Age of the oldest unsent row, 0 when none waits. */
+  oldestAgeSeconds: number;
+}
+
+/** How far behind the relay is: for `/metrics` and for readiness. */
+@Injectable()
+export class OutboxStats implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {}
+
+  onModuleInit(): void {
+    const refresh = async (metric: { set(value: number): void }, pick: (backlog: OutboxBacklog) => number) => {
+      try {
+        metric.set(pick(await this.backlog()));
+      } catch {
+        // the database is down; readiness says so, the last value stays
+      }
+    };
+    gauge('outbox_backlog_rows', 'Outbox rows not yet published to Kafka.', [], (metric) => refresh(metric, (backlog) => backlog.rows));
+    gauge('outbox_oldest_unsent_age_seconds', 'Age of the oldest outbox row not yet published (0 when none waits).', [], (metric) =>
+      refresh(metric, (backlog) => backlog.oldestAgeSeconds),
+    );
+  }
+
+  async backlog(): Promise<OutboxBacklog> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS rows, COALESCE(EXTRACT(EPOCH FROM now() - min("created_at")), 0)::float AS age
+       FROM "${this.options.schema}"."outbox" WHERE "sent_at" IS NULL`,
+    );
+    return { rows: row.rows, oldestAgeSeconds: row.age };
+  }
+}
