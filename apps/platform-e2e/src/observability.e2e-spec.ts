@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually, registerUser, scrape, SpanKind, sumOf, TestPlatform, type ReceivedSpan, type TestUser } from '@platform/testing';
+import { eventually, REPO_ROOT, registerUser, scrape, scrapeFamilies, SpanKind, sumOf, TestPlatform, type ReceivedSpan, type TestUser } from '@platform/testing';
 
 const SERVICES = ['gateway', 'user-service', 'order-service', 'notification-service'] as const;
 
@@ -117,5 +117,14 @@ describe('observability: one trace per request, metrics, correlated logs', () =>
       }
       expect(samples.find((sample) => sample.name === 'process_cpu_seconds_total')?.labels['service']).toBe(service);
     }
+  });
+
+  it('has every metric the Grafana dashboard queries', async () => {
+    const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'docs', 'grafana', 'platform-dashboard.json'), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
+    const queried = new Set(dashboard.panels.flatMap((panel) => panel.targets ?? []).flatMap((target) => [...target.expr.matchAll(/\b([a-z_]+_(?:total|seconds|bytes|rows|lag|state|bucket|count|sum))\b/g)].map((match) => match[1])));
+    const exposed = new Set((await Promise.all(SERVICES.map((service) => scrapeFamilies(platform.url(service))))).flatMap((families) => [...families]));
+
+    expect(queried.size).toBeGreaterThan(8);
+    expect([...queried].filter((name) => !exposed.has(name))).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ export * from './local/postgres.ts';
 export * from './local/database.ts';
 export * from './local/local-platform.ts';
 export * from './local/managed-process.ts';
+export * from './local/paths.ts';
 export * from './local/services.ts';
 export * from './local/wait.ts';
 export * from './otlp-receiver.ts';

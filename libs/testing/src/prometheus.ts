@@ -30,3 +30,10 @@ export async function scrape(baseUrl: string): Promise<Sample[]> {
   if (response.status !== 200) throw new Error(`/metrics answered ${response.status}`);
   return parsePrometheus(await response.text());
 }
+
+/** Metric families a service declares (`# TYPE` lines), with or without samples yet. */
+export async function scrapeFamilies(baseUrl: string): Promise<Set<string>> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const families = [...text.matchAll(/^# TYPE (\S+) (\w+)$/gm)].flatMap(([, name, type]) => (type === 'histogram' ? [name, `${name}_bucket`, `${name}_count`, `${name}_sum`] : [name]));
+  return new Set(families);
+}

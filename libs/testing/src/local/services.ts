@@ -34,7 +34,10 @@ export function generateSigningKeys(): string {
 /** The environment each service is started with; the same variables docker-compose and k8s set. */
 export function serviceEnv(service: ServiceName, wiring: PlatformWiring): NodeJS.ProcessEnv {
   const jwksUrl = `${serviceUrl(wiring, 'user-service')}/.well-known/jwks.json`;
+  // OTEL_* settings of the caller reach every service (e.g. OTEL_EXPORTER_OTLP_ENDPOINT for Jaeger).
+  const otel = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('OTEL_')));
   const common = {
+    ...otel,
     PATH: process.env['PATH'],
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
