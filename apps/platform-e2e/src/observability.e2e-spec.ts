@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually, REPO_ROOT, registerUser, scrape, scrapeFamilies, SpanKind, sumOf, TestPlatform, type ReceivedSpan, type TestUser } from '@platform/testing';
+import { eventually, REPO_ROOT, registerUser, scrape, scrapeFamilies, SpanKind, sumOf, TestPlatform, type ReceivedSpan } from '@platform/testing';
 
 const SERVICES = ['gateway', 'user-service', 'order-service', 'notification-service'] as const;
 
