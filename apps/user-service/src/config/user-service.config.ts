@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { BackendServiceConfig, CommaSeparated } from '@platform/service-kit';
-import { IsArray, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsArray, IsInt, IsString, Max, Min, ValidateIf } from 'class-validator';
 
 export class UserServiceConfig extends BackendServiceConfig {
   override PORT = 3001;
@@ -8,8 +9,19 @@ export class UserServiceConfig extends BackendServiceConfig {
    * The signing keys as a JWK Set of private Ed25519 keys, each with a `kid`. The first key signs;
    * every key is published in the JWKS, which is how a new key is rolled out (see docs/deploy.md).
    */
-  @IsString()
-  JWT_SIGNING_KEYS: string;
+  @ValidateIf((config: UserServiceConfig) => !config.JWT_SIGNING_KEYS_FILE)
+  @IsString({ message: 'JWT_SIGNING_KEYS (or JWT_SIGNING_KEYS_FILE) must be set' })
+  JWT_SIGNING_KEYS?: string;
+
+  /** A file holding the same JWK Set (a mounted Secret, a compose volume). */
+  @ValidateIf((config: UserServiceConfig) => !config.JWT_SIGNING_KEYS)
+  @IsString({ message: 'JWT_SIGNING_KEYS_FILE (or JWT_SIGNING_KEYS) must be set' })
+  JWT_SIGNING_KEYS_FILE?: string;
+
+  /** The signing key set, from the variable or the file. */
+  signingKeysJson(): string {
+    return this.JWT_SIGNING_KEYS ?? readFileSync(this.JWT_SIGNING_KEYS_FILE as string, 'utf8');
+  }
 
   @IsInt()
   @Min(60)

@@ -19,7 +19,7 @@ export class SigningKeys {
   private active?: SigningKey;
 
   constructor(config: UserServiceConfig) {
-    this.privateJwks = SigningKeys.parse(config.JWT_SIGNING_KEYS);
+    this.privateJwks = SigningKeys.parse(config.signingKeysJson());
     this.jwks = {
       keys: this.privateJwks.map(({ kty, crv, x, kid }) => ({ kty, crv, x, kid, alg: ACCESS_TOKEN.algorithm, use: 'sig' })),
     };

