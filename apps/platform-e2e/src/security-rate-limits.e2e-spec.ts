@@ -13,6 +13,7 @@ describe('rate limits at the gateway', () => {
           RATE_LIMIT_PER_USER: '40',
           RATE_LIMIT_LOGIN_PER_IP: '14',
           RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '3',
+          RATE_LIMIT_PER_IP: '120',
         },
       },
     });

@@ -64,8 +64,14 @@ export class TestPlatform {
     const tracingEnv = otlp
       ? { OTEL_EXPORTER_OTLP_ENDPOINT: await otlp.start(), OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_TRACES_SAMPLER: 'parentbased_always_on' }
       : {};
+    // Suites log in many users from one address: the gateway's abuse limits are lifted unless a
+    // suite sets its own (the rate-limit suite does).
+    const generousLimits = { RATE_LIMIT_LOGIN_PER_IP: '100000', RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '100000' };
     const extraEnv = Object.fromEntries(
-      (['gateway', 'user-service', 'order-service', 'notification-service'] as const).map((service) => [service, { ...tracingEnv, ...options.extraEnv?.[service] }]),
+      (['gateway', 'user-service', 'order-service', 'notification-service'] as const).map((service) => [
+        service,
+        { ...tracingEnv, ...(service === 'gateway' ? generousLimits : {}), ...options.extraEnv?.[service] },
+      ]),
     );
     const platform = await LocalPlatform.start({
       ports: { gateway, 'user-service': user, 'order-service': order, 'notification-service': notification },
