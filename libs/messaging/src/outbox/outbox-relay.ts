@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { counter } from '@platform/observability';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -34,6 +35,7 @@ const CLEANUP_INTERVAL_MS = 60_000;
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly producer: Producer;
+  private readonly tracer = trace.getTracer('@platform/messaging');
   private readonly sleeper = new WakeableSleep();
   private readonly table: string;
   private running = false;
@@ -119,16 +121,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       const sent: string[] = [];
       try {
         await this.connectProducer();
-        for (const row of ready) {
-          await this.publish(row);
-          sent.push(row.id);
-          published.inc({ event_type: row.event_type });
-        }
+        await this.publish(ready);
+        sent.push(...ready.map((row) => row.id));
+        for (const row of ready) published.inc({ event_type: row.event_type });
       } catch (error) {
         failure = error;
-        const failed = ready[sent.length];
-        if (failed) {
-          await manager.query(`UPDATE ${this.table} SET "attempts" = "attempts" + 1, "last_error" = $2 WHERE "id" = $1`, [failed.id, String((error as Error).message).slice(0, 1000)]);
+        if (ready.length > 0) {
+          await manager.query(`UPDATE ${this.table} SET "attempts" = "attempts" + 1, "last_error" = $2 WHERE "id" = ANY($1::bigint[])`, [
+            ready.map((row) => row.id),
+            String((error as Error).message).slice(0, 1000),
+          ]);
         }
       }
       if (sent.length > 0) {
@@ -154,16 +156,49 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     return new Set(blocked.map((row) => String(row.id)));
   }
 
-  private async publish(row: OutboxRow): Promise<void> {
-    // Publish under the trace context the event was written in, so the trace continues.
-    const parent = propagation.extract(ROOT_CONTEXT, row.headers);
-    await context.with(parent, () =>
-      this.producer.send({
-        topic: row.topic,
-        acks: -1,
-        messages: [{ key: row.message_key, value: row.payload, headers: { ...row.headers } }],
-      }),
-    );
+  /**
+   * Sends a batch in one request per broker, in id order. Each message gets its own PRODUCER span,
+   * a child of the trace context its row was written under, carried in the message's headers; the
+   * kafkajs instrumentation is suppressed here, since it would parent a whole batch on one context.
+   */
+  private async publish(rows: OutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const spans: Span[] = [];
+    const topicMessages = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+    for (const row of rows) {
+      const parent = propagation.extract(ROOT_CONTEXT, row.headers);
+      const span = this.tracer.startSpan(
+        `send ${row.topic}`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.operation.type': 'send',
+            'messaging.operation.name': 'send',
+            'messaging.destination.name': row.topic,
+            'messaging.kafka.message.key': row.message_key,
+            'messaging.message.id': row.headers['ce_id'] ?? '',
+          },
+        },
+        parent,
+      );
+      spans.push(span);
+      const headers: Record<string, string> = { ...row.headers };
+      propagation.inject(trace.setSpan(parent, span), headers);
+      const messages = topicMessages.get(row.topic) ?? [];
+      messages.push({ key: row.message_key, value: row.payload, headers });
+      topicMessages.set(row.topic, messages);
+    }
+    try {
+      await context.with(suppressTracing(ROOT_CONTEXT), () =>
+        this.producer.sendBatch({ acks: -1, topicMessages: [...topicMessages].map(([topic, messages]) => ({ topic, messages })) }),
+      );
+    } catch (error) {
+      for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      throw error;
+    } finally {
+      for (const span of spans) span.end();
+    }
   }
 
   private async connectProducer(): Promise<void> {
