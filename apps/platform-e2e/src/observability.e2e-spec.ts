@@ -36,16 +36,21 @@ describe('observability: one trace per request, metrics, correlated logs', () =>
   const has = (spans: ReceivedSpan[], service: string, predicate: (span: ReceivedSpan) => boolean) => spans.some((span) => span.service === service && predicate(span));
   const isInsertInto = (table: string) => (span: ReceivedSpan) => span.attributes['db.system.name'] === 'postgresql' || span.attributes['db.system'] === 'postgresql' ? /INSERT INTO/i.test(String(span.attributes['db.query.text'] ?? span.attributes['db.statement'] ?? '')) && String(span.attributes['db.query.text'] ?? span.attributes['db.statement']).includes(table) : false;
 
+  /** The spans of a trace, once they reach notification-service's INSERT of the notification. */
+  function spansThroughTheNotificationInsert(traceId: string): Promise<ReceivedSpan[]> {
+    return eventually(() => {
+      const trace = platform.otlp!.trace(traceId);
+      expect(has(trace, 'notification-service', isInsertInto('notifications'))).toBe(true);
+      return trace;
+    }, 20_000, 200);
+  }
+
   it('follows a registration from the gateway through Kafka to the welcome notification insert, as one tree', async () => {
     const response = await platform.api.post('/auth/register', { email: `traced-${Date.now()}@e2e.example.com`, password: 'password-123', displayName: 'Traced' });
     expect(response.status).toBe(201);
     const traceId = await traceOf('/api/v1/auth/register', response.headers.get('x-request-id')!);
 
-    const spans = await eventually(() => {
-      const trace = platform.otlp!.trace(traceId);
-      expect(has(trace, 'notification-service', isInsertInto('notifications'))).toBe(true);
-      return trace;
-    }, 20_000, 200);
+    const spans = await spansThroughTheNotificationInsert(traceId);
 
     expectOneTree(spans);
     expect(new Set(spans.map((span) => span.service))).toEqual(new Set(SERVICES));
@@ -64,11 +69,7 @@ describe('observability: one trace per request, metrics, correlated logs', () =>
     expect(response.status).toBe(201);
     const traceId = await traceOf('/api/v1/orders', response.headers.get('x-request-id')!);
 
-    const spans = await eventually(() => {
-      const trace = platform.otlp!.trace(traceId);
-      expect(has(trace, 'notification-service', isInsertInto('notifications'))).toBe(true);
-      return trace;
-    }, 20_000, 200);
+    const spans = await spansThroughTheNotificationInsert(traceId);
 
     expectOneTree(spans);
     const producers = spans.filter((span) => span.kind === SpanKind.PRODUCER).map((span) => `${span.service} → ${span.attributes['messaging.destination.name']}`);
