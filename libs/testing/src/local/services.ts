@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { serviceDatabaseUrl, type DatabaseOptions, type DatabaseService } from './database.ts';
 import { ManagedProcess } from './managed-process.ts';
@@ -36,8 +37,11 @@ export function serviceEnv(service: ServiceName, wiring: PlatformWiring): NodeJS
   const jwksUrl = `${serviceUrl(wiring, 'user-service')}/.well-known/jwks.json`;
   // OTEL_* settings of the caller reach every service (e.g. OTEL_EXPORTER_OTLP_ENDPOINT for Jaeger).
   const otel = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('OTEL_')));
+  const manifest = distEntry(service, 'package').replace(/\.js$/, '.json');
+  const version = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version : undefined;
   const common = {
     ...otel,
+    ...(version ? { SERVICE_VERSION: version } : {}),
     PATH: process.env['PATH'],
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
