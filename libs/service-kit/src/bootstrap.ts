@@ -38,7 +38,7 @@ export interface ServiceDefinition<TConfig extends BaseServiceConfig> {
   /** False leaves request bodies unparsed (the gateway forwards them as bytes). */
   bodyParser?: boolean;
   /** Runs after the app exists and before it listens: connect a Kafka consumer, add Swagger, … */
-  beforeListen?: (app: NestFastifyApplication, config: TConfig, logger: Logger) => Promise<void> | void;
+  beforeListen?: (app: NestFastifyApplication, config: TConfig) => Promise<void> | void;
 }
 
 /**
@@ -103,7 +103,7 @@ export async function bootstrapService<TConfig extends BaseServiceConfig>(defini
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
 
-  await definition.beforeListen?.(app, config, logger);
+  await definition.beforeListen?.(app, config);
   await app.startAllMicroservices();
   await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ port: config.PORT }, `${definition.name} is listening`);

@@ -80,15 +80,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     await this.producer.disconnect().catch(() => undefined);
   }
 
-  /** Publishes until the outbox is empty; returns the number of rows sent. Used by the loop and by tests. */
-  async drain(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const { sent, claimed, blocked } = await this.publishBatch();
-      total += sent;
+  /** Publishes until the outbox is empty (or the relay stops). */
+  private async drain(): Promise<void> {
+    while (this.running) {
+      const { claimed, blocked } = await this.publishBatch();
       if (blocked > 0) await new Promise((resolve) => setTimeout(resolve, BLOCKED_RETRY_MS));
-      else if (claimed < this.options.relay.batchSize) return total;
-      if (!this.running && this.options.relay.enabled) return total;
+      else if (claimed < this.options.relay.batchSize) return;
     }
   }
 
@@ -107,7 +104,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async publishBatch(): Promise<{ sent: number; claimed: number; blocked: number }> {
+  /**
+   * Claims up to a batch of rows, publishes the ones no other relay holds back, and marks them
+   * sent — or, when Kafka refuses, records the error on them and throws after committing that.
+   */
+  private async publishBatch(): Promise<{ claimed: number; blocked: number }> {
     let failure: unknown;
     const result = await this.dataSource.transaction(async (manager) => {
       const rows: OutboxRow[] = await manager.query(
@@ -115,28 +116,22 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
          WHERE "sent_at" IS NULL ORDER BY "id" LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.options.relay.batchSize],
       );
-      if (rows.length === 0) return { sent: 0, claimed: 0, blocked: 0 };
+      if (rows.length === 0) return { claimed: 0, blocked: 0 };
       const blocked = await this.heldBack(manager, rows);
       const ready = rows.filter((row) => !blocked.has(row.id));
-      const sent: string[] = [];
+      if (ready.length === 0) return { claimed: rows.length, blocked: blocked.size };
+      const ids = ready.map((row) => row.id);
       try {
         await this.connectProducer();
         await this.publish(ready);
-        sent.push(...ready.map((row) => row.id));
-        for (const row of ready) published.inc({ event_type: row.event_type });
       } catch (error) {
         failure = error;
-        if (ready.length > 0) {
-          await manager.query(`UPDATE ${this.table} SET "attempts" = "attempts" + 1, "last_error" = $2 WHERE "id" = ANY($1::bigint[])`, [
-            ready.map((row) => row.id),
-            String((error as Error).message).slice(0, 1000),
-          ]);
-        }
+        await manager.query(`UPDATE ${this.table} SET "attempts" = "attempts" + 1, "last_error" = $2 WHERE "id" = ANY($1::bigint[])`, [ids, String((error as Error).message).slice(0, 1000)]);
+        return { claimed: rows.length, blocked: blocked.size };
       }
-      if (sent.length > 0) {
-        await manager.query(`UPDATE ${this.table} SET "sent_at" = now(), "attempts" = "attempts" + 1 WHERE "id" = ANY($1::bigint[])`, [sent]);
-      }
-      return { sent: sent.length, claimed: rows.length, blocked: blocked.size };
+      await manager.query(`UPDATE ${this.table} SET "sent_at" = now(), "attempts" = "attempts" + 1 WHERE "id" = ANY($1::bigint[])`, [ids]);
+      for (const row of ready) published.inc({ event_type: row.event_type });
+      return { claimed: rows.length, blocked: blocked.size };
     });
     if (failure) throw failure;
     return result;

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type LabelValues } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The process-wide Prometheus registry every metric of a service is registered in. */
 export const metricsRegistry = new Registry();
@@ -33,4 +33,3 @@ export function histogram<L extends string>(name: string, help: string, labelNam
   return metric(name, () => new Histogram({ name, help, labelNames, buckets, registers: [metricsRegistry] }));
 }
 
-export type { LabelValues };

@@ -9,6 +9,7 @@ import { LocalPlatform } from '../local/local-platform.ts';
 import { REPO_ROOT } from '../local/paths.ts';
 import { SERVICE_NAMES, type ServiceName } from '../local/services.ts';
 import { freePort, sleep } from '../local/wait.ts';
+import { scrape, sumOf } from '../prometheus.ts';
 import { startBareProxy } from './bare-proxy.ts';
 
 interface LoadResult {
@@ -34,16 +35,13 @@ const percentile = (values: number[], p: number) => {
 const fmt = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
 async function rss(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const match = /^process_resident_memory_bytes(?:\{[^}]*\})? (\d+)/m.exec(text);
-  return match ? Number(match[1]) / 1024 / 1024 : NaN;
+  return sumOf(await scrape(url), 'process_resident_memory_bytes') / 1024 / 1024;
 }
 
 /** Outbox rows waiting in order-service plus messages notification-service has not consumed. */
 async function backlog(orderService: string, notificationService: string): Promise<number> {
-  const sum = (text: string, metric: string) => [...text.matchAll(new RegExp(`^${metric}(?:\\{[^}]*\\})? (\\S+)`, 'gm'))].reduce((total, match) => total + Number(match[1]), 0);
-  const [orders, notifications] = await Promise.all([orderService, notificationService].map(async (url) => (await fetch(`${url}/metrics`)).text()));
-  return sum(orders, 'outbox_backlog_rows') + sum(notifications, 'kafka_consumer_lag') + sum(orders, 'kafka_consumer_lag');
+  const [orders, notifications] = await Promise.all([scrape(orderService), scrape(notificationService)]);
+  return sumOf(orders, 'outbox_backlog_rows') + sumOf(orders, 'kafka_consumer_lag') + sumOf(notifications, 'kafka_consumer_lag');
 }
 
 async function main(): Promise<void> {
