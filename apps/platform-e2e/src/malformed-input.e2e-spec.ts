@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { registerUser, TestPlatform, type TestUser } from '@platform/testing';
+import { randomUUID as uuid } from 'node:crypto';
+import { rawUpload, registerUser, TestPlatform, type TestUser } from '@platform/testing';
 
 interface Probe {
   name: string;
@@ -117,6 +118,36 @@ describe('a corpus of malformed requests', () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  describe('an upload over the body limit', () => {
+    const targets = [
+      ['gateway', 'POST', '/api/v1/auth/register'],
+      ['user-service', 'POST', '/api/v1/auth/register'],
+      ['order-service', 'POST', '/api/v1/orders'],
+      ['notification-service', 'POST', `/api/v1/notifications/${uuid()}/read`],
+    ] as const;
+    const modes = [
+      ['with a Content-Length', {}],
+      ['chunked, without a Content-Length', { chunked: true }],
+      ['with Expect: 100-continue', { expectContinue: true }],
+    ] as const;
+
+    it.each(targets.flatMap(([service, method, path]) => modes.map(([mode, options]) => [service, mode, method, path, options] as const)))(
+      'is answered by %s %s with a 413 problem the client can read',
+      async (service, _mode, method, path, options) => {
+        const answer = await rawUpload(platform.url(service), { method, path, bodyBytes: 4 * 1024 * 1024, ...options });
+
+        expect({ status: answer.status, contentType: answer.headers['content-type'], connection: answer.headers['connection'] }).toEqual({
+          status: 413,
+          contentType: expect.stringMatching(/^application\/problem\+json/),
+          connection: 'close',
+        });
+        expect(JSON.parse(answer.body)).toEqual(expect.objectContaining({ status: 413, traceId: expect.stringMatching(/^[0-9a-f]{32}$/) }));
+        // A client that announced its body is not invited to send one the server will refuse.
+        if ('expectContinue' in options) expect({ invitedToSend: answer.invitedToSend, uploaded: answer.uploaded }).toEqual({ invitedToSend: false, uploaded: 0 });
+      },
+    );
   });
 
   it('is still ready and serving afterwards', async () => {

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { BaseServiceConfig } from './config/base-service.config';
 import { ConfigError, loadConfig } from './config/load-config';
 import { ShutdownState } from './health/readiness';
+import { answerOversizeBodiesReadably } from './http/oversize-bodies';
 import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id';
 import { ProblemDetailsFilter, sendProblem, toProblem } from './problem/problem-details.filter';
 import { createValidationPipe } from './problem/validation';
@@ -98,6 +99,7 @@ export async function bootstrapService<TConfig extends BaseServiceConfig>(defini
     done();
   });
   instrumentHttp(fastify);
+  answerOversizeBodiesReadably(fastify, config.BODY_LIMIT_BYTES);
 
   applyGlobalPrefix(app);
   app.useGlobalFilters(new ProblemDetailsFilter());

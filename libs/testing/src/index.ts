@@ -10,6 +10,7 @@ export * from './local/services.ts';
 export * from './local/wait.ts';
 export * from './otlp-receiver.ts';
 export * from './prometheus.ts';
+export * from './raw-http.ts';
 export * from './test-platform.ts';
 export * from './users.ts';
 export * from './problem.ts';
