@@ -1,17 +1,20 @@
 import './tracing';
+import { TelemetryConfig } from '@platform/observability';
 import { bootstrapService } from '@platform/service-kit';
 import { AppModule } from './app.module';
-import { GatewayConfig } from './config/gateway.config';
+import { GATEWAY_SETTINGS, GatewayConfig } from './config/gateway.config';
 import { serveApiDocs } from './docs/openapi';
 import { acceptRawJsonBodies } from './proxy/raw-body';
+import { GATEWAY } from './service';
 
 void bootstrapService({
-  name: 'gateway',
+  service: GATEWAY,
   module: AppModule,
   config: GatewayConfig,
+  settings: GATEWAY_SETTINGS,
   bodyParser: false,
-  beforeListen: (app, config) => {
+  beforeListen: (app) => {
     acceptRawJsonBodies(app);
-    serveApiDocs(app, config.SERVICE_VERSION);
+    serveApiDocs(app, app.get(TelemetryConfig).SERVICE_VERSION);
   },
 });

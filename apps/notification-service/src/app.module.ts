@@ -1,30 +1,18 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@platform/auth';
-import { KafkaReadinessCheck, MessagingModule, messagingOptionsFrom } from '@platform/messaging';
-import { DatabaseReadinessCheck, ServiceKitModule } from '@platform/service-kit';
-import { NotificationServiceConfig } from './config/notification-service.config';
-import { NOTIFICATIONS_SCHEMA, notificationServiceDatabase } from './database/database.options';
+import { MessagingModule } from '@platform/messaging';
+import { DatabaseModule } from '@platform/service-kit';
+import { NOTIFICATION_SERVICE_DATA } from './database/database.options';
 import { NotificationsEventsController } from './notifications/notifications.events.controller';
 import { NotificationsHttpController } from './notifications/notifications.http.controller';
 import { NotificationsService } from './notifications/notifications.service';
 
 @Module({
   imports: [
-    ServiceKitModule.forRoot({ config: NotificationServiceConfig, readiness: [DatabaseReadinessCheck, KafkaReadinessCheck] }),
-    TypeOrmModule.forRootAsync({
-      useFactory: (config: NotificationServiceConfig) => notificationServiceDatabase(config.DATABASE_URL, config.DATABASE_POOL_MAX),
-      inject: [NotificationServiceConfig],
-    }),
-    // notification-service only consumes; its outbox stays empty and its relay idle.
-    MessagingModule.forRoot({
-      useFactory: (config: NotificationServiceConfig) => messagingOptionsFrom(config, 'notification-service', NOTIFICATIONS_SCHEMA),
-      inject: [NotificationServiceConfig],
-    }),
-    AuthModule.forRoot({
-      useFactory: (config: NotificationServiceConfig) => ({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, jwksUrl: config.JWKS_URL }),
-      inject: [NotificationServiceConfig],
-    }),
+    DatabaseModule.forRoot(NOTIFICATION_SERVICE_DATA),
+    // It only consumes: no outbox relay runs here.
+    MessagingModule.forRoot({ publish: false, consume: true }),
+    AuthModule.forRoot(),
   ],
   controllers: [NotificationsHttpController, NotificationsEventsController],
   providers: [NotificationsService],

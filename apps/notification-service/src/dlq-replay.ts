@@ -1,4 +1,5 @@
 import 'reflect-metadata';
 import { runDeadLetterReplayCli } from '@platform/messaging';
+import { NOTIFICATION_SERVICE } from './service';
 
-runDeadLetterReplayCli('notification-service');
+runDeadLetterReplayCli(NOTIFICATION_SERVICE);

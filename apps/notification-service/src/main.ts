@@ -1,7 +1,7 @@
 import './tracing';
-import { connectEventConsumer } from '@platform/messaging';
 import { bootstrapService } from '@platform/service-kit';
 import { AppModule } from './app.module';
-import { NotificationServiceConfig } from './config/notification-service.config';
+import { NOTIFICATION_SERVICE_SETTINGS, NotificationServiceConfig } from './config/notification-service.config';
+import { NOTIFICATION_SERVICE } from './service';
 
-void bootstrapService({ name: 'notification-service', module: AppModule, config: NotificationServiceConfig, beforeListen: connectEventConsumer });
+void bootstrapService({ service: NOTIFICATION_SERVICE, module: AppModule, config: NotificationServiceConfig, settings: NOTIFICATION_SERVICE_SETTINGS });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { runMigrationsCli } from '@platform/service-kit';
-import { notificationServiceDatabase } from './database/database.options';
+import { NOTIFICATION_SERVICE_DATA } from './database/database.options';
+import { NOTIFICATION_SERVICE } from './service';
 
-runMigrationsCli((databaseUrl) => notificationServiceDatabase(databaseUrl));
+runMigrationsCli(NOTIFICATION_SERVICE, NOTIFICATION_SERVICE_DATA);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
 import { runDeadLetterReplayCli } from '@platform/messaging';
+import { ORDER_SERVICE } from './service';
 
-runDeadLetterReplayCli('order-service');
+runDeadLetterReplayCli(ORDER_SERVICE);

@@ -1,7 +1,7 @@
 import './tracing';
-import { connectEventConsumer } from '@platform/messaging';
 import { bootstrapService } from '@platform/service-kit';
 import { AppModule } from './app.module';
-import { OrderServiceConfig } from './config/order-service.config';
+import { ORDER_SERVICE_SETTINGS, OrderServiceConfig } from './config/order-service.config';
+import { ORDER_SERVICE } from './service';
 
-void bootstrapService({ name: 'order-service', module: AppModule, config: OrderServiceConfig, beforeListen: connectEventConsumer });
+void bootstrapService({ service: ORDER_SERVICE, module: AppModule, config: OrderServiceConfig, settings: ORDER_SERVICE_SETTINGS });

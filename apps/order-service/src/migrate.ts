@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { runMigrationsCli } from '@platform/service-kit';
-import { orderServiceDatabase } from './database/database.options';
+import { ORDER_SERVICE_DATA } from './database/database.options';
+import { ORDER_SERVICE } from './service';
 
-runMigrationsCli((databaseUrl) => orderServiceDatabase(databaseUrl));
+runMigrationsCli(ORDER_SERVICE, ORDER_SERVICE_DATA);

@@ -1,4 +1,5 @@
 // First import of main.ts: tracing must be running before anything it instruments is loaded.
 import { startTracing } from '@platform/observability/tracing';
+import { ORDER_SERVICE } from './service';
 
-startTracing({ serviceName: 'order-service' });
+startTracing({ serviceName: ORDER_SERVICE.name });

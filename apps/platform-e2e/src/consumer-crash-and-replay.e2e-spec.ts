@@ -1,4 +1,5 @@
-import { eventually, registerUser, sleep, TestPlatform, type TestUser } from '@platform/testing';
+import { sleep } from '@platform/local-platform';
+import { eventually, registerUser, TestPlatform, type TestUser } from '@platform/testing';
 
 const TOPICS = ['platform.users', 'platform.orders'];
 

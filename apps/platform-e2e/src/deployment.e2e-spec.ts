@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deadLetterTopic, EventCatalog, Topics } from '@platform/contracts';
-import { REPO_ROOT } from '@platform/testing';
+import { REPO_ROOT } from '@platform/local-platform';
 import Ajv2019 from 'ajv/dist/2019';
 import { parse, parseAllDocuments } from 'yaml';
 
@@ -240,7 +240,8 @@ describe('deployment artifacts', () => {
     });
 
     it.each(SERVICES)('%s has a container target that builds its image from the shared Dockerfile', (service) => {
-      const project = JSON.parse(readFileSync(join(REPO_ROOT, 'apps', service, 'project.json'), 'utf8'));
+      // The target as Nx resolves it (nx.json's targetDefaults with {projectName}/{projectRoot} filled in).
+      const project = JSON.parse(execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'nx'), ['show', 'project', service, '--json'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NX_DAEMON: 'false' } }));
       const command: string = project.targets.container.options.command;
       expect(command).toContain('-f tools/docker/Dockerfile');
       expect(command).toContain(`--build-arg APP=${service}`);

@@ -1,4 +1,5 @@
-import { eventually, expectProblem, registerUser, TestPlatform, type DatabaseService } from '@platform/testing';
+import { type DatabaseService } from '@platform/local-platform';
+import { eventually, expectProblem, registerUser, TestPlatform } from '@platform/testing';
 
 const SCHEMAS: Record<DatabaseService, string> = { 'user-service': 'users', 'order-service': 'orders', 'notification-service': 'notifications' };
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually, REPO_ROOT, registerUser, scrape, scrapeFamilies, SpanKind, sumOf, TestPlatform, type ReceivedSpan } from '@platform/testing';
+import { REPO_ROOT, scrape, scrapeFamilies, sumOf } from '@platform/local-platform';
+import { eventually, registerUser, SpanKind, TestPlatform, type ReceivedSpan } from '@platform/testing';
 
 const SERVICES = ['gateway', 'user-service', 'order-service', 'notification-service'] as const;
 
@@ -36,11 +37,16 @@ describe('observability: one trace per request, metrics, correlated logs', () =>
   const has = (spans: ReceivedSpan[], service: string, predicate: (span: ReceivedSpan) => boolean) => spans.some((span) => span.service === service && predicate(span));
   const isInsertInto = (table: string) => (span: ReceivedSpan) => span.attributes['db.system.name'] === 'postgresql' || span.attributes['db.system'] === 'postgresql' ? /INSERT INTO/i.test(String(span.attributes['db.query.text'] ?? span.attributes['db.statement'] ?? '')) && String(span.attributes['db.query.text'] ?? span.attributes['db.statement']).includes(table) : false;
 
-  /** The spans of a trace, once they reach notification-service's INSERT of the notification. */
+  /**
+   * The spans of a trace, once they reach notification-service's INSERT of the notification and
+   * every span's parent has arrived too (a consumer's span ends, and is exported, after the queries
+   * it contains).
+   */
   function spansThroughTheNotificationInsert(traceId: string): Promise<ReceivedSpan[]> {
     return eventually(() => {
       const trace = platform.otlp!.trace(traceId);
       expect(has(trace, 'notification-service', isInsertInto('notifications'))).toBe(true);
+      expectOneTree(trace);
       return trace;
     }, 20_000, 200);
   }
@@ -88,18 +94,18 @@ describe('observability: one trace per request, metrics, correlated logs', () =>
 
   it('serves Prometheus metrics whose values follow the traffic', async () => {
     const user = await registerUser(platform.api);
-    const ordersCreated = async () => sumOf(await scrape(platform.url('order-service')), 'http_server_request_duration_seconds_count', { route: '/api/v1/orders', method: 'POST', status_code: '201' });
+    const ordersCreated = async () => sumOf(await scrape(platform.managementUrl('order-service')), 'http_server_request_duration_seconds_count', { route: '/api/v1/orders', method: 'POST', status_code: '201' });
     const before = await ordersCreated();
     for (let i = 0; i < 3; i++) await platform.api.post('/orders', { currency: 'EUR', items: [{ sku: 'M-1', quantity: 1, unitPrice: 100 }] }, { token: user.accessToken });
     expect(await ordersCreated()).toBe(before + 3);
 
     await eventually(async () => {
-      const notification = await scrape(platform.url('notification-service'));
+      const notification = await scrape(platform.managementUrl('notification-service'));
       expect(sumOf(notification, 'events_handled_total', { consumer_group: 'notification-service', event_type: 'order.confirmed', outcome: 'handled' })).toBeGreaterThanOrEqual(3);
       const lag = notification.filter((sample) => sample.name === 'kafka_consumer_lag' && sample.labels['consumer_group'] === 'notification-service');
       expect(lag.map((sample) => `${sample.labels['topic']}:${sample.labels['partition']}`).sort()).toEqual(['platform.orders:0', 'platform.orders:1', 'platform.orders:2', 'platform.users:0', 'platform.users:1', 'platform.users:2']);
       expect(lag.every((sample) => sample.value === 0)).toBe(true);
-      const order = await scrape(platform.url('order-service'));
+      const order = await scrape(platform.managementUrl('order-service'));
       expect(sumOf(order, 'outbox_backlog_rows')).toBe(0);
       expect(sumOf(order, 'outbox_oldest_unsent_age_seconds')).toBe(0);
       expect(sumOf(order, 'outbox_published_total', { event_type: 'order.confirmed' })).toBeGreaterThanOrEqual(3);
@@ -107,12 +113,12 @@ describe('observability: one trace per request, metrics, correlated logs', () =>
 
     await platform.kafka.produce('platform.orders', [{ key: 'x', value: '{not json', headers: { ce_specversion: '1.0', ce_id: `poison-${Date.now()}`, ce_source: '/e2e', ce_type: 'order.shipped' } }]);
     await eventually(async () => {
-      const notification = await scrape(platform.url('notification-service'));
+      const notification = await scrape(platform.managementUrl('notification-service'));
       expect(sumOf(notification, 'events_dead_lettered_total', { consumer_group: 'notification-service', reason: 'malformed-json', event_type: 'order.shipped' })).toBe(1);
     }, 20_000, 500);
 
     for (const service of SERVICES) {
-      const samples = await scrape(platform.url(service));
+      const samples = await scrape(platform.managementUrl(service));
       for (const family of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'http_server_request_duration_seconds_bucket']) {
         expect({ service, family, present: samples.some((sample) => sample.name === family) }).toEqual({ service, family, present: true });
       }
@@ -120,10 +126,26 @@ describe('observability: one trace per request, metrics, correlated logs', () =>
     }
   });
 
+  it('serves metrics and the upstream detail on the management port only, and no API there', async () => {
+    for (const service of SERVICES) {
+      const statuses = {
+        service,
+        metricsOnClientPort: (await fetch(`${platform.url(service)}/metrics`)).status,
+        metricsOnManagementPort: (await fetch(`${platform.managementUrl(service)}/metrics`)).status,
+        readyOnClientPort: (await fetch(`${platform.url(service)}/health/ready`)).status,
+        readyOnManagementPort: (await fetch(`${platform.managementUrl(service)}/health/ready`)).status,
+        apiOnManagementPort: (await fetch(`${platform.managementUrl(service)}/api/v1/users/me`)).status,
+      };
+      expect(statuses).toEqual({ service, metricsOnClientPort: 404, metricsOnManagementPort: 200, readyOnClientPort: 200, readyOnManagementPort: 200, apiOnManagementPort: 404 });
+    }
+    expect((await fetch(`${platform.url('gateway')}/health`)).status).toBe(404);
+    expect(await (await fetch(`${platform.managementUrl('gateway')}/health`)).json()).toEqual(expect.objectContaining({ status: 'ok' }));
+  });
+
   it('has every metric the Grafana dashboard queries', async () => {
     const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'docs', 'grafana', 'platform-dashboard.json'), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
     const queried = new Set(dashboard.panels.flatMap((panel) => panel.targets ?? []).flatMap((target) => [...target.expr.matchAll(/\b([a-z_]+_(?:total|seconds|bytes|rows|lag|state|bucket|count|sum))\b/g)].map((match) => match[1])));
-    const exposed = new Set((await Promise.all(SERVICES.map((service) => scrapeFamilies(platform.url(service))))).flatMap((families) => [...families]));
+    const exposed = new Set((await Promise.all(SERVICES.map((service) => scrapeFamilies(platform.managementUrl(service))))).flatMap((families) => [...families]));
 
     expect(queried.size).toBeGreaterThan(8);
     expect([...queried].filter((name) => !exposed.has(name))).toEqual([]);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eventually, freePort, registerUser, TestPlatform } from '@platform/testing';
+import { eventually, registerUser, TestPlatform } from '@platform/testing';
 
 const RELAY_TOPIC = 'e2e.relay-order';
 
@@ -15,7 +15,7 @@ describe('running two instances of a service', () => {
   });
 
   it('two outbox relays publish every row once and keep each aggregate in order', async () => {
-    await platform.platform.startReplica('order-service', await freePort());
+    await platform.platform.startReplica('order-service');
     await platform.kafka.createTopic(RELAY_TOPIC, 3);
     await eventually(async () => {
       const listeners = await platform.queryAs('order-service', `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'order-service-outbox-listener'`);
@@ -52,7 +52,7 @@ describe('running two instances of a service', () => {
   });
 
   it('two consumers in one group share the partitions and handle each event once', async () => {
-    await platform.platform.startReplica('notification-service', await freePort());
+    await platform.platform.startReplica('notification-service');
 
     const assignments = await eventually(async () => {
       const members = await platform.kafka.groupAssignments('notification-service');

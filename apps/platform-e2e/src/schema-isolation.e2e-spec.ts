@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { dropDatabase, runMigrations, serviceDatabaseUrl, setupDatabase, type DatabaseOptions, type DatabaseService } from '@platform/testing';
+import { dropDatabase, runMigrations, serviceDatabaseUrl, setupDatabase, type DatabaseOptions, type DatabaseService } from '@platform/local-platform';
 import pg from 'pg';
 
 const SCHEMAS: Record<DatabaseService, string> = { 'user-service': 'users', 'order-service': 'orders', 'notification-service': 'notifications' };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ADMIN_EMAIL, eventually, expectProblem, registerUser, TestPlatform, type ServiceName, type TestUser } from '@platform/testing';
+import { type ServiceName } from '@platform/local-platform';
+import { ADMIN_EMAIL, eventually, expectProblem, registerUser, TestPlatform, type TestUser } from '@platform/testing';
 
 describe('authorization: ownership, roles and mass assignment', () => {
   let platform: TestPlatform;

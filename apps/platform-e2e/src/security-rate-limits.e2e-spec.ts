@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient, expectProblem, freePort, registerUser, TestPlatform, type ApiResponse } from '@platform/testing';
+import { ApiClient, expectProblem, registerUser, TestPlatform, type ApiResponse } from '@platform/testing';
 
 describe('rate limits at the gateway', () => {
   let platform: TestPlatform;
@@ -59,9 +59,7 @@ describe('rate limits at the gateway', () => {
   });
 
   it('holds the quota across two gateway replicas sharing Redis', async () => {
-    const port = await freePort();
-    await platform.platform.startReplica('gateway', port);
-    const replica = new ApiClient(`http://127.0.0.1:${port}/api/v1`);
+    const replica = new ApiClient(`${await platform.platform.startReplica('gateway')}/api/v1`);
     const user = await registerUser(platform.api);
 
     const statuses: number[] = [];

@@ -2,7 +2,8 @@ import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ACCESS_TOKEN } from '@platform/auth';
-import { expectProblem, generateSigningKeys, registerUser, sleep, TestPlatform, type ServiceName, type TestUser } from '@platform/testing';
+import { generateSigningKeys, sleep, type ServiceName } from '@platform/local-platform';
+import { expectProblem, registerUser, TestPlatform, type TestUser } from '@platform/testing';
 import { importJWK, SignJWT, type JWK } from 'jose';
 
 const ISSUER = 'platform-user-service';

@@ -1,4 +1,5 @@
-import { eventually, expectProblem, registerUser, sleep, TestPlatform, type TestUser } from '@platform/testing';
+import { sleep } from '@platform/local-platform';
+import { eventually, expectProblem, registerUser, TestPlatform, type TestUser } from '@platform/testing';
 
 describe('when an upstream service is down or hangs', () => {
   let platform: TestPlatform;
@@ -28,7 +29,7 @@ describe('when an upstream service is down or hangs', () => {
     // The edge itself is fine, and so are the other upstreams.
     expect((await fetch(`${platform.url('gateway')}/health/ready`)).status).toBe(200);
     expect((await platform.api.get('/users/me', { token: user.accessToken })).status).toBe(200);
-    const health = await fetch(`${platform.url('gateway')}/health`);
+    const health = await fetch(`${platform.managementUrl('gateway')}/health`);
     expect(health.status).toBe(503);
     expect(await health.json()).toEqual(
       expect.objectContaining({ status: 'degraded', upstreams: expect.objectContaining({ 'order-service': expect.objectContaining({ status: 'down', circuit: 'open' }), 'user-service': expect.objectContaining({ status: 'up' }) }) }),
@@ -36,7 +37,7 @@ describe('when an upstream service is down or hangs', () => {
 
     await platform.platform.startService('order-service');
     await eventually(async () => expect((await platform.api.get('/orders', { token: user.accessToken })).status).toBe(200), 10_000, 200);
-    expect(((await (await fetch(`${platform.url('gateway')}/health`)).json()) as { upstreams: Record<string, unknown> }).upstreams['order-service']).toEqual(expect.objectContaining({ status: 'up', circuit: 'closed' }));
+    expect(((await (await fetch(`${platform.managementUrl('gateway')}/health`)).json()) as { upstreams: Record<string, unknown> }).upstreams['order-service']).toEqual(expect.objectContaining({ status: 'up', circuit: 'closed' }));
   });
 
   it('answers a hanging upstream within its timeout, and serves again once it answers', async () => {

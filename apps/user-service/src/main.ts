@@ -1,6 +1,7 @@
 import './tracing';
 import { bootstrapService } from '@platform/service-kit';
 import { AppModule } from './app.module';
-import { UserServiceConfig } from './config/user-service.config';
+import { USER_SERVICE_SETTINGS, UserServiceConfig } from './config/user-service.config';
+import { USER_SERVICE } from './service';
 
-void bootstrapService({ name: 'user-service', module: AppModule, config: UserServiceConfig });
+void bootstrapService({ service: USER_SERVICE, module: AppModule, config: UserServiceConfig, settings: USER_SERVICE_SETTINGS });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { runMigrationsCli } from '@platform/service-kit';
-import { userServiceDatabase } from './database/database.options';
+import { USER_SERVICE_DATA } from './database/database.options';
+import { USER_SERVICE } from './service';
 
-runMigrationsCli((databaseUrl) => userServiceDatabase(databaseUrl));
+runMigrationsCli(USER_SERVICE, USER_SERVICE_DATA);

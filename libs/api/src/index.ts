@@ -6,7 +6,6 @@ export * from './common/problem.response';
 export * from './notifications/list-notifications.query';
 export * from './notifications/notification.response';
 export * from './orders/create-order.request';
-export * from './orders/order-limits';
 export * from './orders/order.response';
 export * from './orders/update-order-status.request';
 export * from './users/update-profile.request';

@@ -1,8 +1,6 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { AuthenticatedUser } from './authenticated-user';
 
-export { IS_PUBLIC, Public } from '@platform/service-kit';
-
 export const REQUIRED_ROLES = Symbol('requiredRoles');
 
 /** The caller must hold every listed role (403 otherwise). */

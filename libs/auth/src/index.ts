@@ -4,3 +4,4 @@ export * from './auth.guard';
 export * from './auth.module';
 export * from './authenticated-user';
 export * from './token-verifier';
+export * from './token.config';

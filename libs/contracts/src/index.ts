@@ -5,6 +5,7 @@ export * from './errors';
 export * from './event-definition';
 export * from './orders/order-created.event';
 export * from './orders/order-item';
+export * from './orders/order-limits';
 export * from './orders/order-status.events';
 export * from './topics';
 export * from './users/user-deleted.event';

@@ -1,39 +1,44 @@
-import { Module, type DynamicModule, type FactoryProvider } from '@nestjs/common';
-import { createKafka } from './kafka/kafka-client';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { SERVICE, type ServiceIdentity } from '@platform/service-kit';
+import { MessagingConfig } from './config/messaging.config';
+import { EventConsumerConnector } from './consumer/event-consumer.connector';
+import { createKafka, KAFKA } from './kafka/kafka-client';
+import { KafkaReadinessCheck } from './kafka/kafka.check';
 import { TopicProvisioner } from './kafka/topic-provisioner';
-import { KAFKA, MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options';
-import { Outbox } from './outbox/outbox';
+import { OutboxCleanup } from './outbox/outbox-cleanup';
+import { OutboxListener } from './outbox/outbox-listener';
+import { OutboxPublisher } from './outbox/outbox-publisher';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { OutboxStats } from './outbox/outbox-stats';
+import { OutboxReadinessCheck } from './outbox/outbox.check';
+import { Outbox } from './outbox/outbox';
 
 export interface MessagingModuleOptions {
-  useFactory: (...args: never[]) => MessagingOptions;
-  inject?: FactoryProvider['inject'];
+  /** The service writes events: its outbox, the relay that publishes it, outbox metrics and readiness. */
+  publish: boolean;
+  /** The service handles events: its @OnEvent handlers get a Kafka consumer with an inbox and dead letters. */
+  consume: boolean;
 }
 
 /**
- * Kafka for a service: the outbox it writes events to, the relay that publishes them, topic
- * provisioning. Consumers attach with connectEventConsumer().
+ * What a service does with events, said in one call. Both sides get the Kafka client, topic
+ * provisioning (KAFKA_ENSURE_TOPICS) and a Kafka readiness check.
  */
 @Module({})
 export class MessagingModule {
   static forRoot(options: MessagingModuleOptions): DynamicModule {
+    const kafka: Provider = {
+      provide: KAFKA,
+      useFactory: (service: ServiceIdentity, config: MessagingConfig) => createKafka({ brokers: config.KAFKA_BROKERS, clientId: service.name }),
+      inject: [SERVICE, MessagingConfig],
+    };
+    const publishing = options.publish ? [Outbox, OutboxPublisher, OutboxListener, OutboxCleanup, OutboxRelay, OutboxStats, OutboxReadinessCheck] : [];
+    const consuming = options.consume ? [EventConsumerConnector] : [];
     return {
       module: MessagingModule,
       global: true,
-      providers: [
-        { provide: MESSAGING_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
-        {
-          provide: KAFKA,
-          useFactory: (messaging: MessagingOptions) => createKafka({ brokers: messaging.brokers, clientId: messaging.service }),
-          inject: [MESSAGING_OPTIONS],
-        },
-        Outbox,
-        OutboxRelay,
-        OutboxStats,
-        TopicProvisioner,
-      ],
-      exports: [MESSAGING_OPTIONS, KAFKA, Outbox, OutboxRelay, OutboxStats],
+      providers: [kafka, TopicProvisioner, KafkaReadinessCheck, ...publishing, ...consuming],
+      exports: [KAFKA, ...(options.publish ? [Outbox, OutboxStats] : [])],
     };
   }
 }

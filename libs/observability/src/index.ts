@@ -3,3 +3,4 @@ export * from './logging/trace-context';
 export * from './metrics/http-metrics';
 export * from './metrics/metrics';
 export * from './logging/process-warnings';
+export * from './telemetry.config';

@@ -1,19 +1,24 @@
 import 'reflect-metadata';
-import { RequestMethod, type INestApplication, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Module, RequestMethod, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
-import { collectProcessMetrics, createLogger, instrumentHttp, logProcessWarnings, PinoLoggerService } from '@platform/observability';
+import { ConfigError, loadSettings, type SettingsClass } from '@platform/config';
+import { collectProcessMetrics, createLogger, instrumentHttp, logProcessWarnings, PinoLoggerService, TelemetryConfig } from '@platform/observability';
 import { shutdownTracing } from '@platform/observability/tracing';
-import type { ClassConstructor } from 'class-transformer';
+import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { BaseServiceConfig } from './config/base-service.config';
-import { ConfigError, loadConfig } from './config/load-config';
+import { BaseServiceConfig } from './config/base-service.config';
+import type { ServiceIdentity } from './config/service-identity';
+import { SettingsModule } from './config/settings.module';
+import { HealthModule } from './health/health.module';
 import { ShutdownState } from './health/readiness';
+import { serveManagementPort } from './http/management-port';
+import { MetricsController } from './http/metrics.controller';
 import { answerOversizeBodiesReadably } from './http/oversize-bodies';
 import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id';
 import { ProblemDetailsFilter, sendProblem, toProblem } from './problem/problem-details.filter';
 import { createValidationPipe } from './problem/validation';
+import { AppTransport, type TransportConnector } from './transport-connector';
 
 export const API_PREFIX = 'api/v1';
 
@@ -33,34 +38,68 @@ export function applyGlobalPrefix(app: INestApplication): void {
 }
 
 export interface ServiceDefinition<TConfig extends BaseServiceConfig> {
-  name: string;
+  service: ServiceIdentity;
   module: Type;
-  config: ClassConstructor<TConfig>;
+  /** The service's own settings class (it extends BaseServiceConfig). */
+  config: SettingsClass<TConfig>;
+  /** Every other settings class the service reads (database, messaging, tokens, …). */
+  settings?: readonly SettingsClass[];
   /** False leaves request bodies unparsed (the gateway forwards them as bytes). */
   bodyParser?: boolean;
-  /** Runs after the app exists and before it listens: connect a Kafka consumer, add Swagger, … */
+  /** Runs after the app exists and before it listens (the gateway adds its docs here). */
   beforeListen?: (app: NestFastifyApplication, config: TConfig) => Promise<void> | void;
 }
 
+@Module({ controllers: [MetricsController] })
+class MetricsModule {}
+
+@Module({})
+class ServiceRootModule {}
+
+type Parts = Pick<ServiceDefinition<BaseServiceConfig>, 'service' | 'module' | 'config' | 'settings'>;
+
+function settingsClassesOf(definition: Parts): SettingsClass[] {
+  return [definition.config, TelemetryConfig, ...(definition.settings ?? [])];
+}
+
 /**
- * The one way a service starts: validated config, pino logging, Fastify with request ids,
- * problem+json errors, the shared validation pipe, metrics, and a graceful shutdown.
+ * The app's own module under what every service has: its identity and settings, health, metrics.
+ * Without values (a docs or wiring test in preview mode) the settings are provided empty.
+ */
+export function serviceModule(definition: Parts, values: Map<SettingsClass, object> = new Map()): DynamicModule {
+  const settings = new Map(settingsClassesOf(definition).map((settingsClass) => [settingsClass, values.get(settingsClass) ?? new settingsClass()]));
+  return { module: ServiceRootModule, imports: [SettingsModule.forValues(definition.service, definition.config, settings), HealthModule, MetricsModule, definition.module] };
+}
+
+/** Reads every settings class at once; a bad deployment exits 78 (EX_CONFIG) listing every problem. */
+function readSettings(definition: Parts): Map<SettingsClass, object> {
+  try {
+    return loadSettings(settingsClassesOf(definition));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${definition.service.name}: ${error.message}\n`);
+    process.exit(78);
+  }
+}
+
+function connectorsOf(app: INestApplication): TransportConnector[] {
+  return app.get(DiscoveryService).getProviders({ metadataKey: AppTransport.KEY }).map((wrapper) => wrapper.instance as TransportConnector);
+}
+
+/**
+ * The one way a service starts: validated settings, pino logging, Fastify with request ids,
+ * problem+json errors, the shared validation pipe, health and metrics on a management port, the
+ * transports its modules bring (a Kafka consumer), and a graceful shutdown.
  */
 export async function bootstrapService<TConfig extends BaseServiceConfig>(definition: ServiceDefinition<TConfig>): Promise<NestFastifyApplication> {
-  let config: TConfig;
-  try {
-    config = loadConfig(definition.config);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${definition.name}: ${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
+  const settings = readSettings(definition);
+  const config = settings.get(definition.config) as TConfig;
+  const telemetry = settings.get(TelemetryConfig) as TelemetryConfig;
+  const name = definition.service.name;
 
-  const logger = createLogger({ service: definition.name, version: config.SERVICE_VERSION, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const logger = createLogger({ service: name, version: telemetry.SERVICE_VERSION, level: telemetry.LOG_LEVEL, format: telemetry.LOG_FORMAT });
   logProcessWarnings(logger);
-  collectProcessMetrics({ service: definition.name });
+  collectProcessMetrics({ service: name });
 
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
@@ -79,7 +118,7 @@ export async function bootstrapService<TConfig extends BaseServiceConfig>(defini
       sendProblem(reply, problem);
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(definition.module, adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(serviceModule(definition, settings), adapter, {
     logger: new PinoLoggerService(logger),
     abortOnError: false,
     bodyParser: definition.bodyParser ?? true,
@@ -98,6 +137,8 @@ export async function bootstrapService<TConfig extends BaseServiceConfig>(defini
     );
     done();
   });
+  const management = serveManagementPort(fastify, config.MANAGEMENT_PORT, config.HOST);
+  fastify.addHook('onClose', async () => management.close());
   instrumentHttp(fastify);
   answerOversizeBodiesReadably(fastify, config.BODY_LIMIT_BYTES);
 
@@ -106,9 +147,11 @@ export async function bootstrapService<TConfig extends BaseServiceConfig>(defini
   app.useGlobalPipes(createValidationPipe());
 
   await definition.beforeListen?.(app, config);
+  for (const connector of connectorsOf(app)) await connector.connect(app);
   await app.startAllMicroservices();
   await app.listen({ port: config.PORT, host: config.HOST });
-  logger.info({ port: config.PORT }, `${definition.name} is listening`);
+  const managementPort = await management.listen();
+  logger.info({ port: config.PORT, managementPort }, `${name} is listening`);
 
   handleShutdownSignals(app, config, logger);
   return app;

@@ -1,4 +1,4 @@
-import { sleep } from './local/wait.ts';
+import { sleep } from '@platform/local-platform';
 
 /**
  * Retries an assertion until it passes or the time is up, then fails with the last error. For

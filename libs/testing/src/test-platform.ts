@@ -4,12 +4,19 @@ import pg from 'pg';
 import { ApiClient } from './api-client.ts';
 import { KafkaTestClient } from './kafka-test-client.ts';
 import { OtlpReceiver } from './otlp-receiver.ts';
-import { startPrivatePostgres, type PrivatePostgres } from './local/postgres.ts';
-import { serviceDatabaseUrl, type DatabaseOptions, type DatabaseService } from './local/database.ts';
-import { LocalPlatform, type LocalPlatformOptions } from './local/local-platform.ts';
-import { REPO_ROOT } from './local/paths.ts';
-import type { ServiceName } from './local/services.ts';
-import { freePort } from './local/wait.ts';
+import {
+  freePort,
+  LocalPlatform,
+  REPO_ROOT,
+  serviceDatabaseUrl,
+  startPrivatePostgres,
+  type DatabaseOptions,
+  type DatabaseService,
+  type LocalPlatformOptions,
+  type PrivatePostgres,
+  SERVICE_NAMES,
+  type ServiceName,
+} from '@platform/local-platform';
 
 export const ADMIN_EMAIL = 'admin@e2e.example.com';
 
@@ -49,7 +56,8 @@ export class TestPlatform {
     const workDir = join(REPO_ROOT, 'tmp', 'e2e', id);
     rmSync(workDir, { recursive: true, force: true });
     mkdirSync(workDir, { recursive: true });
-    const [gateway, user, order, notification, kafka, controller, postgresPort] = await Promise.all(Array.from({ length: 7 }, () => freePort()));
+    const [kafka, controller, postgresPort, ...servicePorts] = await Promise.all(Array.from({ length: 3 + 2 * SERVICE_NAMES.length }, () => freePort()));
+    const ports = Object.fromEntries(SERVICE_NAMES.map((service, index) => [service, { http: servicePorts[2 * index], management: servicePorts[2 * index + 1] }])) as LocalPlatformOptions['ports'];
     const postgres = options.privatePostgres
       ? await startPrivatePostgres({ dataDir: join(workDir, 'postgres'), port: postgresPort, output: join(workDir, 'postgres.log') })
       : undefined;
@@ -68,13 +76,13 @@ export class TestPlatform {
     // suite sets its own (the rate-limit suite does).
     const generousLimits = { RATE_LIMIT_LOGIN_PER_IP: '100000', RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '100000' };
     const extraEnv = Object.fromEntries(
-      (['gateway', 'user-service', 'order-service', 'notification-service'] as const).map((service) => [
+      SERVICE_NAMES.map((service) => [
         service,
         { ...tracingEnv, ...(service === 'gateway' ? generousLimits : {}), ...options.extraEnv?.[service] },
       ]),
     );
     const platform = await LocalPlatform.start({
-      ports: { gateway, 'user-service': user, 'order-service': order, 'notification-service': notification },
+      ports,
       database,
       kafka: { start: { port: kafka, controllerPort: controller, dataDir: join(workDir, 'kafka') } },
       output: workDir,
@@ -102,8 +110,14 @@ export class TestPlatform {
     this.postgres = await startPrivatePostgres({ dataDir: join(this.workDir, 'postgres'), port: this.postgres.port, output: join(this.workDir, 'postgres.log') });
   }
 
+  /** The client port: API and probes. */
   url(service: ServiceName): string {
     return this.platform.url(service);
+  }
+
+  /** The management port: /metrics, probes, and the gateway's /health. */
+  managementUrl(service: ServiceName): string {
+    return this.platform.managementUrl(service);
   }
 
   /** Runs SQL as a service's own database role, the way the service itself would. */

@@ -1,3 +1,4 @@
+import { JwksConfig, TokenConfig } from '@platform/auth';
 import { BaseServiceConfig } from '@platform/service-kit';
 import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
@@ -14,17 +15,6 @@ export class GatewayConfig extends BaseServiceConfig {
 
   @url()
   NOTIFICATION_SERVICE_URL: string;
-
-  /** Defaults to user-service's /.well-known/jwks.json. */
-  @IsOptional()
-  @url()
-  JWKS_URL?: string;
-
-  @IsString()
-  JWT_ISSUER = 'platform-user-service';
-
-  @IsString()
-  JWT_AUDIENCE = 'platform-api';
 
   /** Longest wait for an upstream's response headers before answering 504. */
   @IsInt()
@@ -105,8 +95,7 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsInt()
   @Min(1)
   RATE_LIMIT_PER_IP: number = 120;
-
-  get jwksUrl(): string {
-    return this.JWKS_URL ?? new URL('/.well-known/jwks.json', this.USER_SERVICE_URL).toString();
-  }
 }
+
+/** Every other settings class the gateway reads; all are validated together at start-up (README lists them). */
+export const GATEWAY_SETTINGS = [TokenConfig, JwksConfig];

@@ -2,8 +2,10 @@ import type { Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { applyGlobalPrefix } from '@platform/service-kit';
+import { applyGlobalPrefix, serviceModule } from '@platform/service-kit';
 import { AppModule } from '../app.module';
+import { GATEWAY_SETTINGS, GatewayConfig } from '../config/gateway.config';
+import { GATEWAY } from '../service';
 import { AuthRoutes, JwksRoutes } from '../proxy/auth.routes';
 import { NotificationsRoutes } from '../proxy/notifications.routes';
 import { AdminOrdersRoutes, OrdersRoutes } from '../proxy/orders.routes';
@@ -53,7 +55,7 @@ describe('the OpenAPI document', () => {
   let document: ReturnType<typeof buildOpenApiDocument>;
 
   beforeAll(async () => {
-    app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), { preview: true, logger: false });
+    app = await NestFactory.create<NestFastifyApplication>(serviceModule({ service: GATEWAY, module: AppModule, config: GatewayConfig, settings: GATEWAY_SETTINGS }), new FastifyAdapter(), { preview: true, logger: false });
     applyGlobalPrefix(app);
     document = buildOpenApiDocument(app);
     operations = Object.entries(document.paths).flatMap(([path, item]) => VERBS.filter((verb) => verb in item).map((verb) => `${verb} ${path}`));

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from '@platform/auth';
+import { Public } from '@platform/service-kit';
 import type { FastifyReply } from 'fastify';
 import { Upstreams } from '../proxy/upstreams';
 

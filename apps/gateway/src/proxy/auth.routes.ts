@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { LoginRequest, RefreshTokenRequest, RegisterRequest, TokenPairResponse, UserProfileResponse } from '@platform/api';
-import { Public } from '@platform/auth';
+import { Public } from '@platform/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProxyService } from './proxy.service';
 

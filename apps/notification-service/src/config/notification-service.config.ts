@@ -1,10 +1,10 @@
-import { BackendServiceConfig } from '@platform/service-kit';
-import { IsUrl } from 'class-validator';
+import { JwksConfig, TokenConfig } from '@platform/auth';
+import { MessagingConfig } from '@platform/messaging';
+import { BaseServiceConfig, DatabaseConfig } from '@platform/service-kit';
 
-export class NotificationServiceConfig extends BackendServiceConfig {
+export class NotificationServiceConfig extends BaseServiceConfig {
   override PORT = 3003;
-
-  /** Where user-service publishes its signing keys; tokens are verified here too, not only at the gateway. */
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
-  JWKS_URL: string;
 }
+
+/** Every other settings class notification-service reads; all are validated together at start-up (README lists them). */
+export const NOTIFICATION_SERVICE_SETTINGS = [DatabaseConfig, MessagingConfig, TokenConfig, JwksConfig];

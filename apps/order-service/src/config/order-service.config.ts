@@ -1,10 +1,10 @@
-import { BackendServiceConfig } from '@platform/service-kit';
-import { IsUrl } from 'class-validator';
+import { JwksConfig, TokenConfig } from '@platform/auth';
+import { MessagingConfig } from '@platform/messaging';
+import { BaseServiceConfig, DatabaseConfig } from '@platform/service-kit';
 
-export class OrderServiceConfig extends BackendServiceConfig {
+export class OrderServiceConfig extends BaseServiceConfig {
   override PORT = 3002;
-
-  /** Where user-service publishes its signing keys; tokens are verified here too, not only at the gateway. */
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
-  JWKS_URL: string;
 }
+
+/** Every other settings class order-service reads; all are validated together at start-up (README lists them). */
+export const ORDER_SERVICE_SETTINGS = [DatabaseConfig, MessagingConfig, TokenConfig, JwksConfig];

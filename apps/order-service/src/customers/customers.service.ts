@@ -5,6 +5,12 @@ import { CustomerEntity, ErasedCustomerEntity } from './customer.entity';
 
 export type CustomerStanding = 'active' | 'erased' | 'unknown';
 
+export interface CustomerProfile {
+  userId: string;
+  email: string;
+  displayName: string;
+}
+
 function erasureHash(userId: string): string {
   return createHash('sha256').update(`customer:${userId}`).digest('hex');
 }
@@ -12,7 +18,7 @@ function erasureHash(userId: string): string {
 /** The customer copy: what order-service knows about users, from user events only. */
 @Injectable()
 export class CustomersService {
-  async upsert(manager: EntityManager, profile: { userId: string; email: string; displayName: string }): Promise<void> {
+  async upsert(manager: EntityManager, profile: CustomerProfile): Promise<void> {
     if ((await this.standing(manager, profile.userId)) === 'erased') return; // a stale event for an erased user
     await manager.upsert(CustomerEntity, { ...profile, updatedAt: new Date() }, ['userId']);
   }

@@ -1,13 +1,10 @@
 import { Body, Controller, Patch } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { OrderResponse, UpdateOrderStatusRequest } from '@platform/api';
 import { ADMIN_ROLE, Roles } from '@platform/auth';
 import { UuidParam } from '@platform/service-kit';
 import { toOrderResponse } from './order.mapper';
 import { OrdersService } from './orders.service';
 
-@ApiTags('admin')
-@ApiBearerAuth()
 @Roles(ADMIN_ROLE)
 @Controller('admin/orders')
 export class AdminOrdersHttpController {
@@ -15,7 +12,6 @@ export class AdminOrdersHttpController {
 
   /** Fulfilment: CONFIRMED → SHIPPED → DELIVERED. */
   @Patch(':id/status')
-  @ApiOkResponse({ type: OrderResponse })
   async setStatus(@UuidParam('id') id: string, @Body() body: UpdateOrderStatusRequest): Promise<OrderResponse> {
     return toOrderResponse(await this.orders.setStatusAsAdmin(id, body.status));
   }

@@ -1,4 +1,4 @@
-import { ORDER_STATUSES, type OrderStatus } from '@platform/api';
+import { ORDER_STATUSES, type OrderStatus } from '@platform/contracts';
 import { DomainError } from '@platform/service-kit';
 import { assertTransition, canTransition, orderTotal } from './order-rules';
 

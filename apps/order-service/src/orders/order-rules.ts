@@ -1,6 +1,6 @@
-import { ORDER_LIMITS, type OrderStatus } from '@platform/api';
+import { ORDER_LIMITS, type OrderStatus } from '@platform/contracts';
 import { DomainError } from '@platform/service-kit';
-import type { OrderLine } from './order.entity';
+import type { OrderEntity, OrderLine } from './order.entity';
 
 /**
  * The order life cycle:
@@ -28,7 +28,15 @@ export function assertTransition(from: OrderStatus, to: OrderStatus): void {
   }
 }
 
-/** Σ quantity × unitPrice in minor units, after checking every limit of the public API. */
+/** Moves an order to a new status (or throws 409) and returns the time of the move as ISO text. */
+export function applyTransition(order: OrderEntity, to: OrderStatus): string {
+  assertTransition(order.status, to);
+  order.status = to;
+  order.updatedAt = new Date();
+  return order.updatedAt.toISOString();
+}
+
+/** Σ quantity × unitPrice in minor units, after checking every limit of an order. */
 export function orderTotal(items: readonly OrderLine[]): number {
   if (items.length < ORDER_LIMITS.minItems || items.length > ORDER_LIMITS.maxItems) {
     throw new DomainError('invalid', 'ORDER.ITEM_COUNT', `An order has ${ORDER_LIMITS.minItems} to ${ORDER_LIMITS.maxItems} items.`);

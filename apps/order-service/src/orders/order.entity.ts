@@ -1,4 +1,4 @@
-import type { OrderStatus } from '@platform/api';
+import type { OrderStatus } from '@platform/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export interface OrderLine {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { TokenPairResponse } from '@platform/api';
-import { ACCESS_TOKEN } from '@platform/auth';
+import { ACCESS_TOKEN, TokenConfig } from '@platform/auth';
 import { SignJWT } from 'jose';
 import { UserServiceConfig } from '../config/user-service.config';
 import { SigningKeys } from '../keys/signing-keys';
@@ -18,6 +18,7 @@ export class TokenIssuer {
   constructor(
     private readonly keys: SigningKeys,
     private readonly config: UserServiceConfig,
+    private readonly tokens: TokenConfig,
   ) {}
 
   get refreshTokenTtlMs(): number {
@@ -29,8 +30,8 @@ export class TokenIssuer {
     return new SignJWT({ roles: user.roles })
       .setProtectedHeader({ alg: ACCESS_TOKEN.algorithm, kid: key.kid, typ: ACCESS_TOKEN.type })
       .setSubject(user.id)
-      .setIssuer(this.config.JWT_ISSUER)
-      .setAudience(this.config.JWT_AUDIENCE)
+      .setIssuer(this.tokens.JWT_ISSUER)
+      .setAudience(this.tokens.JWT_AUDIENCE)
       .setIssuedAt()
       .setExpirationTime(`${this.config.ACCESS_TOKEN_TTL_SECONDS}s`)
       .setJti(randomUUID())

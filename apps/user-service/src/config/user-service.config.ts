@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { BackendServiceConfig, CommaSeparated } from '@platform/service-kit';
+import { TokenConfig } from '@platform/auth';
+import { CommaSeparated } from '@platform/config';
+import { MessagingConfig } from '@platform/messaging';
+import { BaseServiceConfig, DatabaseConfig } from '@platform/service-kit';
 import { IsArray, IsInt, IsString, Max, Min, ValidateIf } from 'class-validator';
 
-export class UserServiceConfig extends BackendServiceConfig {
+export class UserServiceConfig extends BaseServiceConfig {
   override PORT = 3001;
 
   /**
@@ -38,3 +41,6 @@ export class UserServiceConfig extends BackendServiceConfig {
   @IsString({ each: true })
   ADMIN_EMAILS: string[] = [];
 }
+
+/** Every other settings class user-service reads; all are validated together at start-up (README lists them). */
+export const USER_SERVICE_SETTINGS = [DatabaseConfig, MessagingConfig, TokenConfig];

@@ -1,13 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { ORDER_LIMITS } from './order-limits';
+import { CURRENCY_PATTERN, ORDER_LIMITS, SKU_MAX_LENGTH, SKU_PATTERN } from '@platform/contracts';
 
 export class OrderItemRequest {
-  @ApiProperty({ example: 'SKU-1001', maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' })
+  @ApiProperty({ example: 'SKU-1001', maxLength: SKU_MAX_LENGTH, pattern: SKU_PATTERN.source })
   @IsString()
-  @Length(1, 64)
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'sku may contain letters, digits, dot, dash and underscore' })
+  @Length(1, SKU_MAX_LENGTH)
+  @Matches(SKU_PATTERN, { message: 'sku may contain letters, digits, dot, dash and underscore' })
   sku: string;
 
   @ApiProperty({ minimum: ORDER_LIMITS.minQuantity, maximum: ORDER_LIMITS.maxQuantity, example: 2 })
@@ -26,7 +26,7 @@ export class OrderItemRequest {
 export class CreateOrderRequest {
   @ApiProperty({ description: 'ISO 4217 code, three upper-case letters.', example: 'EUR' })
   @IsString()
-  @Matches(/^[A-Z]{3}$/, { message: 'currency must be three upper-case letters' })
+  @Matches(CURRENCY_PATTERN, { message: 'currency must be three upper-case letters' })
   currency: string;
 
   @ApiProperty({ type: [OrderItemRequest], minItems: ORDER_LIMITS.minItems, maxItems: ORDER_LIMITS.maxItems })

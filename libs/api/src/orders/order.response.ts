@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ORDER_STATUSES, type OrderStatus } from './order-limits';
+import { ORDER_STATUSES, type OrderStatus } from '@platform/contracts';
 
 export class OrderItemResponse {
   @ApiProperty()

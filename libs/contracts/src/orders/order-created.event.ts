@@ -3,6 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, IsISO8601, IsInt, IsUUID, Matches, Min, Val
 import { defineEvent } from '../event-definition';
 import { Topics } from '../topics';
 import { OrderItemV1 } from './order-item';
+import { CURRENCY_PATTERN, ORDER_LIMITS } from './order-limits';
 
 export class OrderCreatedV1 {
   @IsUUID()
@@ -11,12 +12,12 @@ export class OrderCreatedV1 {
   @IsUUID()
   userId: string;
 
-  @Matches(/^[A-Z]{3}$/)
+  @Matches(CURRENCY_PATTERN)
   currency: string;
 
   @ValidateNested({ each: true })
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
+  @ArrayMinSize(ORDER_LIMITS.minItems)
+  @ArrayMaxSize(ORDER_LIMITS.maxItems)
   @Type(() => OrderItemV1)
   items: OrderItemV1[];
 

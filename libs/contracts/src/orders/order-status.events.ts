@@ -1,6 +1,7 @@
 import { IsISO8601, IsIn, IsInt, IsUUID, Matches, Min } from 'class-validator';
 import { defineEvent } from '../event-definition';
 import { Topics } from '../topics';
+import { CURRENCY_PATTERN } from './order-limits';
 
 /** Fields every order status event carries. */
 export class OrderStatusChangedV1 {
@@ -15,7 +16,7 @@ export class OrderStatusChangedV1 {
 }
 
 export class OrderConfirmedV1 extends OrderStatusChangedV1 {
-  @Matches(/^[A-Z]{3}$/)
+  @Matches(CURRENCY_PATTERN)
   currency: string;
 
   @IsInt()

@@ -1,13 +1,7 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import type { CloudEvent } from '@platform/contracts';
 import type { EntityManager } from 'typeorm';
-
-export interface EventOrigin {
-  topic: string;
-  partition: number;
-  offset: string;
-  consumerGroup: string;
-}
+import type { EventOrigin } from '../kafka/event-origin';
 
 /**
  * What an event handler gets besides the event: the transaction it must do its writes in (the

@@ -1,6 +1,6 @@
 import { EventRejectedError } from '@platform/contracts';
 import { QueryFailedError } from 'typeorm';
-import { backoffDelay, isRejection, isTransientFailure } from './failure';
+import { isRejection, isTransientFailure } from './failure';
 
 describe('failure classification', () => {
   it.each([
@@ -22,14 +22,5 @@ describe('failure classification', () => {
   it('recognises contract rejections', () => {
     expect(isRejection(new EventRejectedError('invalid-payload', 'x'))).toBe(true);
     expect(isRejection(new Error('x'))).toBe(false);
-  });
-
-  it('backs off exponentially within bounds', () => {
-    for (let attempt = 1; attempt <= 10; attempt++) {
-      const delay = backoffDelay(attempt, 200, 5_000);
-      const ceiling = Math.min(5_000, 200 * 2 ** (attempt - 1));
-      expect(delay).toBeGreaterThanOrEqual(ceiling / 2);
-      expect(delay).toBeLessThanOrEqual(ceiling);
-    }
   });
 });

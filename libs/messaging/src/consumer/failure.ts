@@ -12,9 +12,3 @@ export function isTransientFailure(error: unknown): boolean {
 export function isRejection(error: unknown): error is EventRejectedError {
   return error instanceof EventRejectedError;
 }
-
-export function backoffDelay(attempt: number, initialMs: number, maxMs: number): number {
-  const exponential = Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
-  // Full jitter on the upper half keeps replicas from retrying in lockstep.
-  return Math.round(exponential / 2 + Math.random() * (exponential / 2));
-}

@@ -13,6 +13,9 @@ const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [KafkaLogLevel.DEBUG]: 'debug',
 };
 
+/** Injection token of the service's kafkajs client. */
+export const KAFKA = Symbol('KAFKA');
+
 /** Short, bounded retries: our own loops (relay, consumer) decide how long to keep trying. */
 export const KAFKA_RETRY: RetryOptions = { initialRetryTime: 200, maxRetryTime: 3_000, retries: 5 };
 

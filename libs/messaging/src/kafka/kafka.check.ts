@@ -1,10 +1,12 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
-import { KAFKA } from '../messaging.options';
+import { Readiness, type ReadinessCheck } from '@platform/service-kit';
+import { KAFKA } from './kafka-client';
 
 /** Readiness: the broker answers a metadata request. */
 @Injectable()
-export class KafkaReadinessCheck implements OnModuleDestroy {
+@Readiness()
+export class KafkaReadinessCheck implements ReadinessCheck, OnModuleDestroy {
   readonly name = 'kafka';
   private admin?: Admin;
 

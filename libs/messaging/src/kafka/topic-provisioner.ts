@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { KAFKA, MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
+import { MessagingConfig } from '../config/messaging.config';
+import { backoffDelay, sleep } from '../retry/backoff';
+import { KAFKA } from './kafka-client';
 import { catalogTopics, ensureTopics } from './topics';
 
 /**
- * When enabled, creates the catalog's topics at start-up (a consumer adds its dead-letter topic), in the background and retrying while
- * Kafka is unreachable (the relay and the consumer retry on their own until the topics exist).
+ * With KAFKA_ENSURE_TOPICS, creates the catalog's topics at start-up, in the background, retrying
+ * while Kafka is unreachable (the relay and the consumer retry on their own until the topics exist).
  */
 @Injectable()
 export class TopicProvisioner implements OnApplicationBootstrap {
@@ -13,26 +15,27 @@ export class TopicProvisioner implements OnApplicationBootstrap {
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    private readonly config: MessagingConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.options.ensureTopics) void this.provision();
+    if (this.config.KAFKA_ENSURE_TOPICS) void this.provision();
   }
 
   private async provision(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const created = await ensureTopics(this.kafka, catalogTopics(), {
-          partitions: this.options.topicPartitions,
-          replicationFactor: this.options.topicReplicationFactor,
-        });
+        const created = await ensureTopics(this.kafka, catalogTopics(), topicLayout(this.config));
         if (created.length > 0) this.logger.log({ created }, 'created Kafka topics');
         return;
       } catch (error) {
         this.logger.warn({ err: error, attempt }, 'could not create Kafka topics yet; will retry');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 500 * attempt)));
+        await sleep(backoffDelay(attempt, 500, 5_000));
       }
     }
   }
+}
+
+export function topicLayout(config: MessagingConfig) {
+  return { partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR };
 }

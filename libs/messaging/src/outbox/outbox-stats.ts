@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { gauge } from '@platform/observability';
+import { SERVICE, type ServiceIdentity } from '@platform/service-kit';
 import { DataSource } from 'typeorm';
-import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
+import { messagingTable } from '../schema/messaging-tables';
 
 export interface OutboxBacklog {
   rows: number;
@@ -14,7 +15,7 @@ export interface OutboxBacklog {
 export class OutboxStats implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    @Inject(SERVICE) private readonly service: ServiceIdentity,
   ) {}
 
   onModuleInit(): void {
@@ -34,7 +35,7 @@ export class OutboxStats implements OnModuleInit {
   async backlog(): Promise<OutboxBacklog> {
     const [row] = await this.dataSource.query(
       `SELECT count(*)::int AS rows, COALESCE(EXTRACT(EPOCH FROM now() - min("created_at")), 0)::float AS age
-       FROM "${this.options.schema}"."outbox" WHERE "sent_at" IS NULL`,
+       FROM ${messagingTable(this.service.schema as string, 'outbox')} WHERE "sent_at" IS NULL`,
     );
     return { rows: row.rows, oldestAgeSeconds: row.age };
   }

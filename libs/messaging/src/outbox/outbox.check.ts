@@ -1,20 +1,22 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
+import { Injectable } from '@nestjs/common';
+import { Readiness, type ReadinessCheck } from '@platform/service-kit';
+import { MessagingConfig } from '../config/messaging.config';
 import { OutboxStats } from './outbox-stats';
 
 /** Readiness of a producer: events are not stuck in its outbox beyond OUTBOX_STUCK_AFTER_MS. */
 @Injectable()
-export class OutboxReadinessCheck {
+@Readiness()
+export class OutboxReadinessCheck implements ReadinessCheck {
   readonly name = 'outbox';
 
   constructor(
     private readonly stats: OutboxStats,
-    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    private readonly config: MessagingConfig,
   ) {}
 
   async check() {
     const backlog = await this.stats.backlog();
-    if (backlog.oldestAgeSeconds * 1000 > this.options.relay.stuckAfterMs) {
+    if (backlog.oldestAgeSeconds * 1000 > this.config.OUTBOX_STUCK_AFTER_MS) {
       throw new Error(`${backlog.rows} events waiting, the oldest for ${Math.round(backlog.oldestAgeSeconds)} s`);
     }
     return { backlog: backlog.rows };

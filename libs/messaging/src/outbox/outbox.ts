@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createEvent, toEventMessage, type EventDefinition, type PayloadOf } from '@platform/contracts';
 import { context, propagation } from '@opentelemetry/api';
+import { createEvent, toEventMessage, type EventDefinition, type PayloadOf } from '@platform/contracts';
+import { SERVICE, type ServiceIdentity } from '@platform/service-kit';
 import type { EntityManager } from 'typeorm';
-import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
+import { messagingTable } from '../schema/messaging-tables';
 
 /**
  * Records events in the service's outbox table, inside the caller's transaction: the state change
@@ -10,19 +11,23 @@ import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
  */
 @Injectable()
 export class Outbox {
-  constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {}
+  private readonly table: string;
+
+  constructor(@Inject(SERVICE) private readonly service: ServiceIdentity) {
+    this.table = messagingTable(service.schema as string, 'outbox');
+  }
 
   async add<TDefinition extends EventDefinition>(manager: EntityManager, definition: TDefinition, payload: PayloadOf<TDefinition>): Promise<string> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('Outbox.add needs the EntityManager of an open transaction');
     }
-    const event = createEvent(definition, payload, `/${this.options.service}`);
+    const event = createEvent(definition, payload, `/${this.service.name}`);
     const message = toEventMessage(event);
     // The trace context the event was written under travels with it through Kafka.
     const headers: Record<string, string> = { ...message.headers };
     propagation.inject(context.active(), headers);
     await manager.query(
-      `INSERT INTO "${this.options.schema}"."outbox" ("event_id", "event_type", "topic", "message_key", "headers", "payload")
+      `INSERT INTO ${this.table} ("event_id", "event_type", "topic", "message_key", "headers", "payload")
        VALUES ($1, $2, $3, $4, $5, $6)`,
       [event.id, event.type, definition.topic, message.key, JSON.stringify(headers), message.value],
     );
@@ -35,6 +40,6 @@ export class Outbox {
    * adding the erasure event itself.
    */
   async eraseAggregate(manager: EntityManager, aggregateId: string): Promise<void> {
-    await manager.query(`DELETE FROM "${this.options.schema}"."outbox" WHERE "message_key" = $1`, [aggregateId]);
+    await manager.query(`DELETE FROM ${this.table} WHERE "message_key" = $1`, [aggregateId]);
   }
 }

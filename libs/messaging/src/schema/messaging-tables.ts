@@ -1,5 +1,10 @@
 import type { QueryRunner } from 'typeorm';
 
+/** A messaging table of a service's schema, quoted for SQL: `"orders"."outbox"`. */
+export function messagingTable(schema: string, table: 'outbox' | 'inbox'): string {
+  return `"${schema}"."${table}"`;
+}
+
 /** NOTIFY channel the relay of a schema listens on. */
 export function outboxChannel(schema: string): string {
   return `${schema}_outbox`;
@@ -11,8 +16,10 @@ export function outboxChannel(schema: string): string {
  */
 export async function createMessagingTables(queryRunner: QueryRunner, schema: string): Promise<void> {
   const channel = outboxChannel(schema);
+  const outbox = messagingTable(schema, 'outbox');
+  const inbox = messagingTable(schema, 'inbox');
   await queryRunner.query(`
-    CREATE TABLE "${schema}"."outbox" (
+    CREATE TABLE ${outbox} (
       "id" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       "event_id" uuid NOT NULL UNIQUE,
       "event_type" text NOT NULL,
@@ -25,9 +32,9 @@ export async function createMessagingTables(queryRunner: QueryRunner, schema: st
       "attempts" integer NOT NULL DEFAULT 0,
       "last_error" text
     )`);
-  await queryRunner.query(`CREATE INDEX "outbox_unsent_idx" ON "${schema}"."outbox" ("id") WHERE "sent_at" IS NULL`);
-  await queryRunner.query(`CREATE INDEX "outbox_unsent_key_idx" ON "${schema}"."outbox" ("message_key", "id") WHERE "sent_at" IS NULL`);
-  await queryRunner.query(`CREATE INDEX "outbox_sent_at_idx" ON "${schema}"."outbox" ("sent_at") WHERE "sent_at" IS NOT NULL`);
+  await queryRunner.query(`CREATE INDEX "outbox_unsent_idx" ON ${outbox} ("id") WHERE "sent_at" IS NULL`);
+  await queryRunner.query(`CREATE INDEX "outbox_unsent_key_idx" ON ${outbox} ("message_key", "id") WHERE "sent_at" IS NULL`);
+  await queryRunner.query(`CREATE INDEX "outbox_sent_at_idx" ON ${outbox} ("sent_at") WHERE "sent_at" IS NOT NULL`);
   await queryRunner.query(`
     CREATE FUNCTION "${schema}"."outbox_notify"() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -35,10 +42,10 @@ export async function createMessagingTables(queryRunner: QueryRunner, schema: st
       RETURN NULL;
     END $$`);
   await queryRunner.query(`
-    CREATE TRIGGER "outbox_notify" AFTER INSERT ON "${schema}"."outbox"
+    CREATE TRIGGER "outbox_notify" AFTER INSERT ON ${outbox}
     FOR EACH STATEMENT EXECUTE FUNCTION "${schema}"."outbox_notify"()`);
   await queryRunner.query(`
-    CREATE TABLE "${schema}"."inbox" (
+    CREATE TABLE ${inbox} (
       "consumer_group" text NOT NULL,
       "event_id" text NOT NULL,
       "event_type" text NOT NULL,
@@ -48,11 +55,13 @@ export async function createMessagingTables(queryRunner: QueryRunner, schema: st
       "handled_at" timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY ("consumer_group", "event_id")
     )`);
-  await queryRunner.query(`CREATE INDEX "inbox_handled_at_idx" ON "${schema}"."inbox" ("handled_at")`);
+  await queryRunner.query(`CREATE INDEX "inbox_handled_at_idx" ON ${inbox} ("handled_at")`);
 }
 
 export async function dropMessagingTables(queryRunner: QueryRunner, schema: string): Promise<void> {
-  await queryRunner.query(`DROP TABLE "${schema}"."inbox"`);
-  await queryRunner.query(`DROP TABLE "${schema}"."outbox"`);
+  const outbox = messagingTable(schema, 'outbox');
+  const inbox = messagingTable(schema, 'inbox');
+  await queryRunner.query(`DROP TABLE ${inbox}`);
+  await queryRunner.query(`DROP TABLE ${outbox}`);
   await queryRunner.query(`DROP FUNCTION "${schema}"."outbox_notify"()`);
 }

@@ -8,7 +8,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import { AlwaysOffSampler, NoopSpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import { tracingSettingsFromEnv } from './tracing-config';
+import { ConfigError, loadConfig } from '@platform/config';
+import { TelemetryConfig } from '../telemetry.config';
 
 let sdk: NodeSDK | undefined;
 
@@ -24,13 +25,20 @@ const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
  * still gets a W3C trace id for its logs, problem details and outgoing calls.
  */
 export function startTracing(options: { serviceName: string }): void {
-  const settings = tracingSettingsFromEnv();
-  if (settings.disabled || sdk) return;
+  let settings: TelemetryConfig;
+  try {
+    settings = loadConfig(TelemetryConfig);
+  } catch (error) {
+    // The service's start-up reports every bad setting at once and exits 78.
+    if (error instanceof ConfigError) return;
+    throw error;
+  }
+  if (settings.OTEL_SDK_DISABLED || sdk) return;
   const configuration: Partial<NodeSDKConfiguration> = {
     resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: settings.serviceName ?? options.serviceName,
-      [ATTR_SERVICE_VERSION]: settings.serviceVersion ?? '0.0.0-dev',
-      'deployment.environment.name': settings.environment,
+      [ATTR_SERVICE_NAME]: settings.OTEL_SERVICE_NAME ?? options.serviceName,
+      [ATTR_SERVICE_VERSION]: settings.SERVICE_VERSION,
+      'deployment.environment.name': settings.DEPLOYMENT_ENVIRONMENT,
     }),
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? '') }),
@@ -45,7 +53,7 @@ export function startTracing(options: { serviceName: string }): void {
     metricReaders: [],
     logRecordProcessors: [],
   };
-  if (!settings.exporting) {
+  if (!settings.exportsTraces) {
     // A tracer provider that records nothing: spans stay non-recording but still carry trace ids.
     configuration.spanProcessors = [new NoopSpanProcessor()];
     configuration.sampler = new AlwaysOffSampler();

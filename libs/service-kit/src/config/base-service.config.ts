@@ -1,28 +1,24 @@
-import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
-export const LogLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-/** Settings every service has. Each service's config class extends it. */
+/** Settings every service has (its HTTP server and its life cycle). Each service's config class extends it. */
 export class BaseServiceConfig {
-  @IsOptional()
-  @IsIn(['development', 'production', 'test'])
-  NODE_ENV: 'development' | 'production' | 'test' = 'development';
-
+  /** The client port: the public API (and the probes). */
   @IsInt()
   @Min(0)
   @Max(65535)
   PORT: number;
 
+  /**
+   * The management port: /metrics, /health/live, /health/ready (and the gateway's /health), for
+   * probes and Prometheus only. Ingress never routes it; the NetworkPolicy admits only monitoring.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  MANAGEMENT_PORT: number = 9464;
+
   @IsString()
   HOST = '0.0.0.0';
-
-  @IsIn(LogLevels)
-  LOG_LEVEL: (typeof LogLevels)[number] = 'info';
-
-  /** `pretty` prints human-readable lines; the default `json` writes one JSON object per line. */
-  @IsIn(['json', 'pretty'])
-  LOG_FORMAT: 'json' | 'pretty' = 'json';
 
   /** How long readiness reports 503 before the server stops accepting (lets load balancers drain). */
   @IsInt()
@@ -53,34 +49,4 @@ export class BaseServiceConfig {
     if (/^\d+$/.test(this.TRUST_PROXY)) return Number(this.TRUST_PROXY);
     return this.TRUST_PROXY.split(',').map((entry) => entry.trim()).filter(Boolean);
   }
-
-  /** Accepted for symmetry with OTEL_SERVICE_VERSION; set by the image build. */
-  @IsOptional()
-  @IsString()
-  SERVICE_VERSION = '0.0.0-dev';
 }
-
-type RawSettings = Record<string, unknown>;
-
-/** For comma-separated list settings: `a, b` → ['a', 'b']. Reads the raw value, before type conversion. */
-export const CommaSeparated = () =>
-  Transform(({ key, obj, value }) => {
-    const raw = (obj as RawSettings)[key];
-    return typeof raw === 'string'
-      ? raw
-          .split(',')
-          .map((item) => item.trim())
-          .filter(Boolean)
-      : value;
-  });
-
-/** For on/off settings: `true`, `1`, `yes` are on; `false`, `0`, `no` are off; anything else is refused. */
-export const BooleanFlag = () =>
-  Transform(({ key, obj, value }) => {
-    const raw = (obj as RawSettings)[key];
-    if (typeof raw !== 'string') return value;
-    const normalized = raw.trim().toLowerCase();
-    if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
-    if (['false', '0', 'no', 'off'].includes(normalized)) return false;
-    return raw;
-  });

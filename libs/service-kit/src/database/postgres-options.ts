@@ -1,38 +1,37 @@
-import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import type { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
+import type { DatabaseConfig } from '../config/database.config';
+import type { ServiceIdentity } from '../config/service-identity';
 
-export interface PostgresOptions {
-  /** Service name, shown as application_name in pg_stat_activity. */
-  service: string;
-  url: string;
-  /** The service's own schema; every table, the migrations table included, lives there. */
-  schema: string;
+/** What a service keeps in its schema: its entities and the migrations that shape them. */
+export interface ServiceData {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
-  poolMax?: number;
 }
 
 /**
  * TypeORM options shared by every service. `synchronize` is off: schema changes are migrations,
- * run by the explicit `migrate` step, never at start-up.
+ * run by the explicit `migrate` step, never at start-up. Every table, the migrations table
+ * included, lives in the service's own schema.
  */
-export function postgresOptions(options: PostgresOptions): DataSourceOptions {
+export function postgresOptions(service: ServiceIdentity, data: ServiceData, database: Pick<DatabaseConfig, 'DATABASE_URL'> & Partial<DatabaseConfig>): DataSourceOptions {
+  if (!service.schema) throw new Error(`${service.name} owns no schema`);
   return {
     type: 'postgres',
-    url: options.url,
-    schema: options.schema,
-    entities: options.entities,
-    migrations: options.migrations,
+    url: database.DATABASE_URL,
+    schema: service.schema,
+    entities: data.entities,
+    migrations: data.migrations,
     migrationsTableName: 'migrations',
     migrationsRun: false,
     synchronize: false,
     logging: false,
-    applicationName: options.service,
+    applicationName: service.name,
     extra: {
       // Unqualified names resolve in the service's own schema.
-      options: `-c search_path=${options.schema}`,
-      max: options.poolMax ?? 10,
+      options: `-c search_path=${service.schema}`,
+      max: database.DATABASE_POOL_MAX ?? 10,
       connectionTimeoutMillis: 3_000,
       idleTimeoutMillis: 30_000,
       // A query that hangs must not hold a request (or a consumer) forever.

@@ -1,14 +1,17 @@
+import { loadConfig } from '@platform/config';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/database.config';
-import { loadConfig } from '../config/load-config';
+import type { ServiceIdentity } from '../config/service-identity';
+import { postgresOptions, type ServiceData } from './postgres-options';
 
 /**
  * The `migrate` entry point of a service: `node migrate.js` applies pending migrations,
  * `node migrate.js revert` reverts the last one, `node migrate.js show` lists pending ones.
  * Each migration runs in its own transaction, as the service's own database role.
  */
-export function runMigrationsCli(optionsFor: (databaseUrl: string) => DataSourceOptions, argv: string[] = process.argv.slice(2)): void {
-  migrate(optionsFor(loadConfig(DatabaseConfig).DATABASE_URL), argv[0] ?? 'up').catch((error) => {
+export function runMigrationsCli(service: ServiceIdentity, data: ServiceData, argv: string[] = process.argv.slice(2)): void {
+  const run = async () => migrate(postgresOptions(service, data, loadConfig(DatabaseConfig)), argv[0] ?? 'up');
+  run().catch((error) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   });

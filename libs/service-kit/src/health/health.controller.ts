@@ -1,9 +1,10 @@
-import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../http/public.decorator';
-import { READINESS_CHECKS, ShutdownState, withTimeout, type ReadinessCheck } from './readiness';
+import { Readiness, ShutdownState, withTimeout, type ReadinessCheck } from './readiness';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -15,8 +16,16 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly shutdown: ShutdownState,
-    @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
+    private readonly discovery: DiscoveryService,
   ) {}
+
+  private registered?: ReadinessCheck[];
+
+  /** The checks the app's modules provide (none for the gateway: it is ready when it can serve). */
+  private get checks(): ReadinessCheck[] {
+    this.registered ??= this.discovery.getProviders({ metadataKey: Readiness.KEY }).map((wrapper) => wrapper.instance as ReadinessCheck);
+    return this.registered;
+  }
 
   /** Liveness: the process runs its event loop. Never depends on anything outside the process. */
   @Get('live')

@@ -1,23 +1,15 @@
-import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
-import { READINESS_CHECKS, ShutdownState, type ReadinessCheck } from './readiness';
+import { ShutdownState } from './readiness';
 
-/** `/health/live` and `/health/ready` (terminus), with the readiness checks a service lists. */
-@Module({})
-export class HealthModule {
-  static forRoot(checks: Type<ReadinessCheck>[]): DynamicModule {
-    const providers: Provider[] = [
-      ...checks,
-      { provide: READINESS_CHECKS, useFactory: (...instances: ReadinessCheck[]) => instances, inject: checks },
-    ];
-    return {
-      module: HealthModule,
-      global: true,
-      imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [HealthController],
-      providers: [ShutdownState, ...providers],
-      exports: [ShutdownState],
-    };
-  }
-}
+/** `/health/live` and `/health/ready` (terminus), running every provider marked @Readiness(). */
+@Global()
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false }), DiscoveryModule],
+  controllers: [HealthController],
+  providers: [ShutdownState],
+  exports: [ShutdownState],
+})
+export class HealthModule {}

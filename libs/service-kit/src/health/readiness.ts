@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 
 /** Something a service needs before it can take traffic (its database, Kafka). */
 export interface ReadinessCheck {
@@ -7,7 +8,11 @@ export interface ReadinessCheck {
   check(): Promise<Record<string, unknown> | void>;
 }
 
-export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
+/**
+ * Marks a provider as a readiness check: /health/ready runs every one the app's modules provide
+ * (`DatabaseModule` the database, messaging Kafka and the outbox; the gateway none).
+ */
+export const Readiness = DiscoveryService.createDecorator<void>();
 
 /** Flipped when SIGTERM arrives, so readiness fails before the server stops accepting. */
 @Injectable()

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { OrderConfirmed, OrderRejected } from '@platform/contracts';
+import { Outbox } from '@platform/messaging';
+import { In, type EntityManager } from 'typeorm';
+import { CustomersService, type CustomerProfile } from '../customers/customers.service';
+import { applyTransition, OPEN_STATUSES } from '../orders/order-rules';
+import { OrderEntity } from '../orders/order.entity';
+import { OrdersService } from '../orders/orders.service';
+
+/**
+ * What events decide about orders: a PENDING order is confirmed from the customer copy (built from
+ * user events, never from user-service), rejected when its customer was erased, and an erased
+ * customer's open orders are closed and every order of theirs anonymised.
+ */
+@Injectable()
+export class OrderSettlementService {
+  constructor(
+    private readonly orders: OrdersService,
+    private readonly customers: CustomersService,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /** Confirmed if the customer is known, rejected if erased, left PENDING until `user.registered` otherwise. */
+  async settle(manager: EntityManager, orderId: string): Promise<void> {
+    const order = await manager.findOne(OrderEntity, { where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
+    if (!order || order.status !== 'PENDING' || !order.userId) return;
+    const standing = await this.customers.standing(manager, order.userId);
+    if (standing === 'active') {
+      const occurredAt = applyTransition(order, 'CONFIRMED');
+      await manager.save(order);
+      await this.outbox.add(manager, OrderConfirmed, { orderId: order.id, userId: order.userId, currency: order.currency, total: order.total, occurredAt });
+    } else if (standing === 'erased') {
+      const userId = order.userId;
+      order.userId = null;
+      await this.reject(manager, order, userId);
+    }
+  }
+
+  /** A new customer: keep the copy, then settle every order that waited for them. */
+  async customerKnown(manager: EntityManager, profile: CustomerProfile): Promise<void> {
+    await this.customers.upsert(manager, profile);
+    const pending = await manager.find(OrderEntity, { select: { id: true }, where: { userId: profile.userId, status: 'PENDING' }, order: { createdAt: 'ASC' } });
+    for (const { id } of pending) await this.settle(manager, id);
+  }
+
+  async customerChanged(manager: EntityManager, profile: CustomerProfile): Promise<void> {
+    await this.customers.upsert(manager, profile);
+  }
+
+  /** Erasure: open orders are rejected or cancelled, every order is anonymised, the copy is dropped. */
+  async customerErased(manager: EntityManager, userId: string): Promise<void> {
+    const open = await manager.find(OrderEntity, { where: { userId, status: In([...OPEN_STATUSES]) }, order: { createdAt: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    for (const order of open) {
+      if (order.status === 'PENDING') await this.reject(manager, order, userId);
+      else await this.orders.cancelInTransaction(manager, order, 'customer-deleted');
+    }
+    await manager.update(OrderEntity, { userId }, { userId: null, idempotencyKey: null, requestHash: null });
+    await this.customers.erase(manager, userId);
+  }
+
+  private async reject(manager: EntityManager, order: OrderEntity, userId: string): Promise<void> {
+    const occurredAt = applyTransition(order, 'REJECTED');
+    await manager.save(order);
+    await this.outbox.add(manager, OrderRejected, { orderId: order.id, userId, reason: 'customer-deleted', occurredAt });
+  }
+}

@@ -1,0 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { settingsOf, undocumentedSettings } from '@platform/config';
+import { JwksConfig, TokenConfig } from './token.config';
+
+describe('settings documentation', () => {
+  it('the README documents every setting with its default', () => {
+    const readme = readFileSync(join(__dirname, '../README.md'), 'utf8');
+    expect(undocumentedSettings(readme, [TokenConfig, JwksConfig].flatMap(settingsOf))).toEqual([]);
+  });
+});

@@ -1,0 +1,4 @@
+import 'reflect-metadata';
+export * from './load-config';
+export * from './setting-decorators';
+export * from './settings-docs';

@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { settingsOf, undocumentedSettings } from '@platform/config';
+import { BaseServiceConfig } from './base-service.config';
+import { DatabaseConfig } from './database.config';
+
+describe('settings documentation', () => {
+  it('the README documents every setting with its default', () => {
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    expect(undocumentedSettings(readme, [BaseServiceConfig, DatabaseConfig].flatMap(settingsOf))).toEqual([]);
+  });
+});

@@ -1,0 +1,81 @@
+// `./platform up` lands here (run by Node 24 directly; this folder uses only erasable TypeScript).
+// It runs the whole platform in the foreground until Ctrl-C, then stops everything it started.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LocalPlatform } from './local-platform.ts';
+import { CACHE_DIR } from './paths.ts';
+import { DEFAULT_PORTS, generateSigningKeys, SERVICE_NAMES, type ServiceName } from './services.ts';
+
+const env = process.env;
+const int = (name: string, fallback: number) => Number.parseInt(env[name] ?? '', 10) || fallback;
+
+/** GATEWAY_PORT, USER_SERVICE_PORT, … and GATEWAY_MANAGEMENT_PORT, … override the defaults. */
+function portsOf(service: ServiceName) {
+  const prefix = service.toUpperCase().replace(/-/g, '_');
+  return { http: int(`${prefix}_PORT`, DEFAULT_PORTS[service].http), management: int(`${prefix}_MANAGEMENT_PORT`, DEFAULT_PORTS[service].management) };
+}
+
+/** The dev signing key survives restarts, so tokens stay valid across `./platform up` runs. */
+function devSigningKeys(): string {
+  const file = join(CACHE_DIR, 'secrets', 'jwt-signing-keys.json');
+  if (!existsSync(file)) {
+    mkdirSync(join(CACHE_DIR, 'secrets'), { recursive: true, mode: 0o700 });
+    writeFileSync(file, generateSigningKeys(), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function up(): Promise<void> {
+  const log = (line: string) => console.log(`platform             | ${line}`);
+  const platform = await LocalPlatform.start(
+    {
+      ports: Object.fromEntries(SERVICE_NAMES.map((service) => [service, portsOf(service)])) as Record<ServiceName, { http: number; management: number }>,
+      inheritEnv: true,
+      database: {
+        host: env['PGHOST'] ?? '127.0.0.1',
+        port: int('PGPORT', 5432),
+        name: env['PLATFORM_DB'] ?? 'platform',
+        adminUser: env['PGUSER'] ?? 'postgres',
+        passwords: {
+          'user-service': env['USER_SERVICE_DB_PASSWORD'] ?? 'local-user-service',
+          'order-service': env['ORDER_SERVICE_DB_PASSWORD'] ?? 'local-order-service',
+          'notification-service': env['NOTIFICATION_SERVICE_DB_PASSWORD'] ?? 'local-notification-service',
+        },
+      },
+      kafka: env['KAFKA_BROKERS']
+        ? { brokers: env['KAFKA_BROKERS'] }
+        : { start: { port: int('KAFKA_PORT', 9092), controllerPort: int('KAFKA_CONTROLLER_PORT', 9093), dataDir: join(CACHE_DIR, 'kafka', 'dev') } },
+      output: 'inherit',
+      signingKeys: devSigningKeys(),
+      adminEmails: (env['ADMIN_EMAILS'] ?? 'admin@example.com').split(',').map((email) => email.trim()),
+      logFormat: env['LOG_FORMAT'] === 'json' || !process.stdout.isTTY ? 'json' : 'pretty',
+      logLevel: env['LOG_LEVEL'] ?? 'info',
+    },
+    log,
+  );
+  log(`gateway: ${platform.url('gateway')}/api/v1   API docs: ${platform.url('gateway')}/docs`);
+  log(`operations: ${SERVICE_NAMES.map((service) => `${service} ${platform.managementUrl(service)}/metrics`).join(', ')}; upstreams: ${platform.managementUrl('gateway')}/health`);
+  log('press Ctrl-C to stop');
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping…');
+    await platform.stop();
+    log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+const command = process.argv[2];
+if (command === 'up') {
+  up().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+} else {
+  console.error('usage: node libs/testing/src/local/cli.ts up');
+  process.exit(2);
+}

@@ -1,0 +1,180 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { dropDatabase, setupDatabase, type DatabaseOptions } from './database.ts';
+import { startKafka, type KafkaBroker, type KafkaOptions } from './kafka.ts';
+import type { ManagedProcess } from './managed-process.ts';
+import { distEntry } from './paths.ts';
+import { freePort } from './wait.ts';
+import {
+  BACKEND_SERVICES,
+  generateSigningKeys,
+  runMigrations,
+  SERVICE_NAMES,
+  serviceUrl,
+  startServiceProcess,
+  waitUntilReady,
+  type PlatformWiring,
+  managementUrl,
+  type ServiceName,
+  type ServicePorts,
+} from './services.ts';
+
+export interface LocalPlatformOptions {
+  ports: Record<ServiceName, ServicePorts>;
+  database: DatabaseOptions;
+  /** Start a broker with these settings, or use an existing one (`brokers`). */
+  kafka: { start: Omit<KafkaOptions, 'output'> } | { brokers: string };
+  /** Folder for one log file per process, or 'inherit' to print prefixed lines. */
+  output: string | 'inherit';
+  signingKeys?: string;
+  adminEmails?: string[];
+  logFormat?: 'json' | 'pretty';
+  logLevel?: string;
+  extraEnv?: PlatformWiring['extraEnv'];
+  /** Drop the database when the platform stops (tests). */
+  dropDatabaseOnStop?: boolean;
+  /** Services inherit the caller's environment (see PlatformWiring.inheritEnv). */
+  inheritEnv?: boolean;
+}
+
+/**
+ * The whole platform on this machine: Postgres schemas and roles, a Kafka broker, migrations, the
+ * four services as real processes. `./platform up` and the end-to-end tests both run it.
+ */
+export class LocalPlatform {
+  readonly wiring: PlatformWiring;
+  kafka?: KafkaBroker;
+  private readonly processes = new Map<ServiceName, ManagedProcess>();
+  /** More instances of a service (scaling tests), stopped with the platform. */
+  private readonly replicas: ManagedProcess[] = [];
+  private readonly options: LocalPlatformOptions;
+
+  private constructor(options: LocalPlatformOptions, kafka: KafkaBroker | undefined) {
+    this.options = options;
+    this.kafka = kafka;
+    this.wiring = {
+      ports: options.ports,
+      kafkaBrokers: kafka?.brokers ?? ('brokers' in options.kafka ? options.kafka.brokers : ''),
+      database: options.database,
+      signingKeys: options.signingKeys ?? generateSigningKeys(),
+      adminEmails: options.adminEmails ?? [],
+      logFormat: options.logFormat ?? 'json',
+      logLevel: options.logLevel ?? 'info',
+      extraEnv: options.extraEnv,
+      inheritEnv: options.inheritEnv,
+    };
+  }
+
+  /** Prepares the database and Kafka, migrates, then starts every service and waits until all are ready. */
+  static async start(options: LocalPlatformOptions, log: (line: string) => void = () => undefined): Promise<LocalPlatform> {
+    log(`database: setting up "${options.database.name}" (roles, schemas)`);
+    setupDatabase(options.database);
+    let kafka: KafkaBroker | undefined;
+    if ('start' in options.kafka) {
+      log(`kafka: starting a KRaft broker on 127.0.0.1:${options.kafka.start.port}`);
+      kafka = await startKafka({ ...options.kafka.start, output: LocalPlatform.outputFor(options.output, 'kafka') });
+    }
+    const platform = new LocalPlatform(options, kafka);
+    try {
+      for (const service of BACKEND_SERVICES) log(`${service}: ${runMigrations(service, options.database)}`);
+      await Promise.all(SERVICE_NAMES.map((service) => platform.startService(service)));
+      log(`ready: gateway on ${serviceUrl(platform.wiring, 'gateway')}`);
+      return platform;
+    } catch (error) {
+      await platform.stop();
+      throw error;
+    }
+  }
+
+  /** The client port: API and probes. */
+  url(service: ServiceName): string {
+    return serviceUrl(this.wiring, service);
+  }
+
+  /** The management port: /metrics, probes, and the gateway's /health. */
+  managementUrl(service: ServiceName): string {
+    return managementUrl(this.wiring, service);
+  }
+
+  process(service: ServiceName): ManagedProcess {
+    const child = this.processes.get(service);
+    if (!child) throw new Error(`${service} is not running`);
+    return child;
+  }
+
+  async startService(service: ServiceName): Promise<ManagedProcess> {
+    const child = startServiceProcess(service, this.wiring, LocalPlatform.outputFor(this.options.output, service));
+    this.processes.set(service, child);
+    await waitUntilReady(service, this.wiring, child);
+    return child;
+  }
+
+  /** Changes a service's environment for its next start (e.g. new signing keys before a restart). */
+  setServiceEnv(service: ServiceName, env: NodeJS.ProcessEnv): void {
+    this.wiring.extraEnv = { ...this.wiring.extraEnv, [service]: { ...this.wiring.extraEnv?.[service], ...env } };
+  }
+
+  /**
+   * Another instance of a service on ports of its own, sharing database, Kafka and consumer group.
+   * Resolves with the replica's client URL.
+   */
+  async startReplica(service: ServiceName): Promise<string> {
+    const ports = { http: await freePort(), management: await freePort() };
+    const wiring = { ...this.wiring, ports: { ...this.wiring.ports, [service]: ports } };
+    const child = startServiceProcess(service, wiring, LocalPlatform.outputFor(this.options.output, `${service}-${ports.http}`));
+    this.replicas.push(child);
+    await waitUntilReady(service, wiring, child);
+    return serviceUrl(wiring, service);
+  }
+
+  /** Stops the broker this platform started (its data stays) … */
+  async stopKafka(): Promise<void> {
+    if (!this.kafka) throw new Error('this platform uses an external Kafka');
+    await this.kafka.process.stop(30_000);
+  }
+
+  /** … and starts it again on the same port with the same data. */
+  async restartKafka(): Promise<void> {
+    if (!this.kafka) throw new Error('this platform uses an external Kafka');
+    if (this.kafka.process.isRunning) await this.stopKafka();
+    this.kafka = await startKafka(this.kafka.options);
+  }
+
+  /** Runs a consumer's dead-letter replay command (`dist/apps/<service>/dlq-replay.js`) against this platform. */
+  replayDeadLetters(service: 'order-service' | 'notification-service', args: string[]): string {
+    return execFileSync(process.execPath, [distEntry(service, 'dlq-replay'), ...args], {
+      env: { PATH: process.env['PATH'], KAFKA_BROKERS: this.wiring.kafkaBrokers, LOG_LEVEL: 'warn' },
+      encoding: 'utf8',
+    });
+  }
+
+  /** SIGTERM and wait: the graceful path. Resolves with the exit code. */
+  async stopService(service: ServiceName): Promise<number | null> {
+    const code = await this.process(service).stop();
+    this.processes.delete(service);
+    return code;
+  }
+
+  /** SIGKILL: the crash path. */
+  async killService(service: ServiceName): Promise<void> {
+    await this.process(service).kill();
+    this.processes.delete(service);
+  }
+
+  /** Stops the services (gateway first), then Kafka if this platform started it. */
+  async stop(): Promise<void> {
+    await Promise.all(this.replicas.splice(0).map((replica) => replica.stop()));
+    const order: ServiceName[] = ['gateway', 'user-service', 'order-service', 'notification-service'];
+    for (const service of order) {
+      const child = this.processes.get(service);
+      if (child) await child.stop();
+      this.processes.delete(service);
+    }
+    await this.kafka?.process.stop(30_000);
+    if (this.options.dropDatabaseOnStop) dropDatabase(this.options.database);
+  }
+
+  private static outputFor(output: string | 'inherit', name: string): string | 'inherit' {
+    return output === 'inherit' ? output : join(output, `${name}.log`);
+  }
+}

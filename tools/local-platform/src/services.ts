@@ -1,0 +1,111 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { serviceDatabaseUrl, type DatabaseOptions, type DatabaseService } from './database.ts';
+import { ManagedProcess } from './managed-process.ts';
+import { distEntry } from './paths.ts';
+import { GiveUp, waitFor } from './wait.ts';
+
+export const SERVICE_NAMES = ['user-service', 'order-service', 'notification-service', 'gateway'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+export const BACKEND_SERVICES: readonly DatabaseService[] = ['user-service', 'order-service', 'notification-service'];
+
+/** A service's two ports: the client port (API, probes) and the management port (metrics, probes, details). */
+export interface ServicePorts {
+  http: number;
+  management: number;
+}
+
+/** Everything the services need to find each other and their dependencies. */
+export interface PlatformWiring {
+  ports: Record<ServiceName, ServicePorts>;
+  kafkaBrokers: string;
+  database: DatabaseOptions;
+  /** JWT_SIGNING_KEYS of user-service (a JWK Set with private keys). */
+  signingKeys: string;
+  adminEmails: string[];
+  logFormat: 'json' | 'pretty';
+  logLevel: string;
+  /** Extra variables per service (tests use it to tune retries, timeouts, …). */
+  extraEnv?: Partial<Record<ServiceName, NodeJS.ProcessEnv>>;
+  /**
+   * Pass the caller's environment to every service (`./platform up`: `RATE_LIMIT_PER_IP=1000
+   * ./platform up` reaches the gateway); the wiring above still wins. Off for tests and the
+   * benchmark, whose services see only what they set (and OTEL_*).
+   */
+  inheritEnv?: boolean;
+}
+
+export const serviceUrl = (wiring: PlatformWiring, service: ServiceName) => `http://127.0.0.1:${wiring.ports[service].http}`;
+export const managementUrl = (wiring: PlatformWiring, service: ServiceName) => `http://127.0.0.1:${wiring.ports[service].management}`;
+
+/** Fixed ports of `./platform up`: 3000–3003 for clients, 9464–9467 for operations. */
+export const DEFAULT_PORTS: Record<ServiceName, ServicePorts> = {
+  gateway: { http: 3000, management: 9464 },
+  'user-service': { http: 3001, management: 9465 },
+  'order-service': { http: 3002, management: 9466 },
+  'notification-service': { http: 3003, management: 9467 },
+};
+
+/** A new Ed25519 signing key as a JWK Set (the same shape tools/auth/generate-signing-keys.mjs prints). */
+export function generateSigningKeys(): string {
+  const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+  return JSON.stringify({ keys: [{ ...jwk, kid: `local-${randomUUID().slice(0, 8)}`, alg: 'EdDSA', use: 'sig' }] });
+}
+
+/** The environment each service is started with; the same variables docker-compose and k8s set. */
+export function serviceEnv(service: ServiceName, wiring: PlatformWiring): NodeJS.ProcessEnv {
+  const jwksUrl = `${serviceUrl(wiring, 'user-service')}/.well-known/jwks.json`;
+  // OTEL_* settings of the caller always reach every service (e.g. OTEL_EXPORTER_OTLP_ENDPOINT for Jaeger).
+  const inherited = wiring.inheritEnv ? process.env : Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('OTEL_')));
+  const manifest = distEntry(service, 'package').replace(/\.js$/, '.json');
+  const version = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version : undefined;
+  const common = {
+    ...(version ? { SERVICE_VERSION: version } : {}),
+    ...inherited,
+    PATH: process.env['PATH'],
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(wiring.ports[service].http),
+    MANAGEMENT_PORT: String(wiring.ports[service].management),
+    LOG_FORMAT: wiring.logFormat,
+    LOG_LEVEL: wiring.logLevel,
+  };
+  const backend = (name: DatabaseService) => ({
+    DATABASE_URL: serviceDatabaseUrl(wiring.database, name),
+    KAFKA_BROKERS: wiring.kafkaBrokers,
+  });
+  const own: Record<ServiceName, NodeJS.ProcessEnv> = {
+    'user-service': { ...backend('user-service'), JWT_SIGNING_KEYS: wiring.signingKeys, ADMIN_EMAILS: wiring.adminEmails.join(',') },
+    'order-service': { ...backend('order-service'), JWKS_URL: jwksUrl },
+    'notification-service': { ...backend('notification-service'), JWKS_URL: jwksUrl },
+    gateway: {
+      USER_SERVICE_URL: serviceUrl(wiring, 'user-service'),
+      ORDER_SERVICE_URL: serviceUrl(wiring, 'order-service'),
+      NOTIFICATION_SERVICE_URL: serviceUrl(wiring, 'notification-service'),
+      JWKS_URL: jwksUrl,
+    },
+  };
+  return { ...common, ...own[service], ...wiring.extraEnv?.[service] };
+}
+
+/** Applies a service's migrations as its own role (`node dist/apps/<service>/migrate.js`). */
+export function runMigrations(service: DatabaseService, database: DatabaseOptions): string {
+  return execFileSync(process.execPath, [distEntry(service, 'migrate')], {
+    env: { PATH: process.env['PATH'], DATABASE_URL: serviceDatabaseUrl(database, service) },
+    encoding: 'utf8',
+  }).trim();
+}
+
+export function startServiceProcess(service: ServiceName, wiring: PlatformWiring, output: string | 'inherit'): ManagedProcess {
+  return new ManagedProcess({ name: service, command: process.execPath, args: ['--enable-source-maps', distEntry(service)], env: serviceEnv(service, wiring), output });
+}
+
+/** Waits until GET /health/ready answers 200 (or the process dies). */
+export async function waitUntilReady(service: ServiceName, wiring: PlatformWiring, child: ManagedProcess, timeoutMs = 60_000): Promise<void> {
+  await waitFor(`${service} to be ready`, async () => {
+    if (!child.isRunning) throw new GiveUp(`${service} exited with code ${await child.exited} (see its log)`);
+    const response = await fetch(`${serviceUrl(wiring, service)}/health/ready`).catch(() => undefined);
+    return response?.status === 200;
+  }, timeoutMs, 150);
+}
