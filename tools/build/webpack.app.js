@@ -18,7 +18,8 @@ class UseWorkspaceSwcrc {
   apply(compiler) {
     compiler.hooks.afterEnvironment.tap(UseWorkspaceSwcrc.name, () => {
       for (const rule of compiler.options.module.rules) {
-        if (rule && typeof rule.loader === 'string' && rule.loader.includes('swc-loader')) rule.options = swcOptions();
+        // ES modules for webpack (Jest keeps .swcrc's CommonJS): lets it drop what a service never uses.
+        if (rule && typeof rule.loader === 'string' && rule.loader.includes('swc-loader')) rule.options = { ...swcOptions(), module: { type: 'es6' } };
       }
     });
   }
@@ -33,6 +34,12 @@ function composeAppWebpackConfig(appDir, options = {}) {
   return {
     output: { path: join(root, 'dist', appRoot), clean: true },
     devtool: 'source-map',
+    // Workspace libs have no side effects at import time (they export classes and functions), so
+    // a service bundles only the parts it uses, and the npm packages behind the rest are never
+    // required: the gateway does not load TypeORM or the Postgres driver just because service-kit
+    // also exports the database module. Not minified: stack traces stay readable without source maps.
+    module: { rules: [{ test: /[\\/]libs[\\/].*\.ts$/, sideEffects: false }] },
+    optimization: { sideEffects: true, usedExports: true, providedExports: true, innerGraph: true, minimize: false, concatenateModules: false },
     plugins: [
       new NxAppWebpackPlugin({
         target: 'node',

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deadLetterTopic, EventCatalog, Topics } from '@platform/contracts';
-import { REPO_ROOT } from '@platform/local-platform';
+import { REPO_ROOT, SERVICE_NODE_OPTIONS } from '@platform/local-platform';
 import Ajv2019 from 'ajv/dist/2019';
 import { parse, parseAllDocuments } from 'yaml';
 
@@ -221,6 +221,10 @@ describe('deployment artifacts', () => {
 
   describe('images', () => {
     const dockerfile = () => readFileSync(join(REPO_ROOT, 'tools', 'docker', 'Dockerfile'), 'utf8');
+
+    it('runs Node with the flags the local runner uses (the benchmark measures those)', () => {
+      expect(/NODE_OPTIONS=("?)([^"\n]*)\1/.exec(dockerfile())?.[2].split(' ')).toEqual(SERVICE_NODE_OPTIONS);
+    });
 
     it('the Dockerfile passes the linter', () => {
       const lint = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'dockerfilelint'), [join(REPO_ROOT, 'tools', 'docker', 'Dockerfile')], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });

@@ -1,39 +1,48 @@
 // `./platform bench`: the figures of SPEC §9, measured side by side in one run on this machine.
-// Prints a report; asserts nothing (speed is watched, not unit-tested).
-import { mkdirSync, rmSync } from 'node:fs';
+// Prints each figure next to its target and writes them to tmp/bench/results.json; asserts nothing
+// (speed is watched, not unit-tested). BENCH_PROFILE=1 runs the services under --cpu-prof and
+// --heap-prof, writes the profiles to tmp/bench/profiles/<service>/ and prints their top frames.
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { freePort, LocalPlatform, REPO_ROOT, scrape, SERVICE_NAMES, serviceDatabaseUrl, sleep, sumOf, type ServiceName } from '@platform/local-platform';
 import { startBareProxy } from './bare-proxy.ts';
-
-interface LoadResult {
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-}
+import { fixedRate, percentile, saturate } from './load.ts';
+import { topFrames } from './profile-summary.ts';
+import { startTraceSink } from './trace-sink.ts';
 
 const DURATION = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
+const FIXED_RATE = Number(process.env['BENCH_FIXED_RATE'] ?? 200);
+const FIXED_SECONDS = Number(process.env['BENCH_FIXED_SECONDS'] ?? 20);
+const EVENT_RATE = 50;
+const PROFILE = process.env['BENCH_PROFILE'] === '1';
 
-function load(options: { url: string; method?: string; headers?: Record<string, string>; body?: string; connections?: number; duration?: number; overallRate?: number }): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    autocannon({ connections: CONNECTIONS, duration: DURATION, ...options }, (error: Error | null, result: LoadResult) => (error ? reject(error) : resolve(result)));
-  });
-}
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+/** SPEC §9. */
+const TARGETS = {
+  ratioToDirect: 0.8,
+  ratioToBareProxy: 0.9,
+  addedP50Ms: 1,
+  addedP99Ms: 5,
+  eventP50Ms: 20,
+  eventP99Ms: 50,
+  drainSeconds: 2,
+  writeRatioToDirect: 0.8,
+  idleRssMb: 128,
+  loadedRssMb: 256,
+  coldStartS: 1.5,
+  tracingCost: 0.15,
 };
+
 const fmt = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const pct = (ratio: number) => `${fmt(ratio * 100, 0)} %`;
+const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
 
 async function rss(url: string): Promise<number> {
   return sumOf(await scrape(url), 'process_resident_memory_bytes') / 1024 / 1024;
 }
 
-/** Outbox rows waiting in order-service plus messages notification-service has not consumed. */
+/** Outbox rows waiting in order-service plus messages the consumers have not handled. */
 async function backlog(orderService: string, notificationService: string): Promise<number> {
   const [orders, notifications] = await Promise.all([scrape(orderService), scrape(notificationService)]);
   return sumOf(orders, 'outbox_backlog_rows') + sumOf(orders, 'kafka_consumer_lag') + sumOf(notifications, 'kafka_consumer_lag');
@@ -43,8 +52,9 @@ async function main(): Promise<void> {
   const work = join(REPO_ROOT, 'tmp', 'bench');
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const [kafka, controller, bare, ...servicePorts] = await Promise.all(Array.from({ length: 3 + 2 * SERVICE_NAMES.length }, () => freePort()));
+  const [kafka, controller, bare, sink, ...servicePorts] = await Promise.all(Array.from({ length: 4 + 2 * SERVICE_NAMES.length }, () => freePort()));
   const ports = Object.fromEntries(SERVICE_NAMES.map((service, index) => [service, { http: servicePorts[2 * index], management: servicePorts[2 * index + 1] }])) as Record<ServiceName, { http: number; management: number }>;
+  const profiles = (service: ServiceName) => join(work, 'profiles', service);
   const database = {
     host: process.env['PGHOST'] ?? '127.0.0.1',
     port: Number(process.env['PGPORT'] ?? 5432),
@@ -53,7 +63,7 @@ async function main(): Promise<void> {
     passwords: { 'user-service': 'bench-user', 'order-service': 'bench-order', 'notification-service': 'bench-notification' },
   };
   const quiet = { LOG_LEVEL: 'warn', RATE_LIMIT_PER_USER: '100000000', RATE_LIMIT_PER_IP: '100000000', RATE_LIMIT_LOGIN_PER_IP: '100000000' };
-  console.log('starting the platform (own database and Kafka broker)…');
+  console.log(`starting the platform (own database and Kafka broker)${PROFILE ? ', services under --cpu-prof and --heap-prof' : ''}…`);
   const started = Date.now();
   const platform = await LocalPlatform.start({
     ports,
@@ -61,11 +71,13 @@ async function main(): Promise<void> {
     kafka: { start: { port: kafka, controllerPort: controller, dataDir: join(work, 'kafka'), heapMb: 768 } },
     output: work,
     extraEnv: Object.fromEntries(SERVICE_NAMES.map((service) => [service, quiet])),
+    nodeArgs: PROFILE ? Object.fromEntries(SERVICE_NAMES.map((service) => [service, ['--cpu-prof', `--cpu-prof-dir=${profiles(service)}`, '--heap-prof', `--heap-prof-dir=${profiles(service)}`]])) : undefined,
     dropDatabaseOnStop: true,
   });
   const proxy = await startBareProxy(platform.url('order-service'), bare);
+  const traces = await startTraceSink(sink);
+  const report: string[] = [`platform up in ${fmt((Date.now() - started) / 1000)} s (Kafka formatted, migrations applied)`];
   try {
-    const report: string[] = [`platform up in ${((Date.now() - started) / 1000).toFixed(1)} s (Kafka formatted, migrations applied)`];
     const idle = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (service) => [service, await rss(platform.managementUrl(service))] as const)));
 
     const api = `${platform.url('gateway')}/api/v1`;
@@ -77,54 +89,162 @@ async function main(): Promise<void> {
     const orderBody = JSON.stringify({ currency: 'EUR', items: [{ sku: 'BENCH-1', quantity: 2, unitPrice: 1999 }] });
     const { id } = (await (await fetch(`${api}/orders`, { method: 'POST', headers: { ...auth, ...json }, body: orderBody })).json()) as { id: string };
     const read = `/api/v1/orders/${id}`;
+    const readVia = { direct: `${platform.url('order-service')}${read}`, bare: `http://127.0.0.1:${bare}${read}`, gateway: `${platform.url('gateway')}${read}` };
 
-    // 1. Gateway overhead on an authenticated read.
-    const direct = await load({ url: `${platform.url('order-service')}${read}`, headers: auth });
-    const viaBare = await load({ url: `http://127.0.0.1:${bare}${read}`, headers: auth });
-    const viaGateway = await load({ url: `${platform.url('gateway')}${read}`, headers: auth });
+    // 1. Gateway overhead on an authenticated read: saturated, then at a fixed rate.
+    const saturated = { connections: CONNECTIONS, duration: DURATION, headers: auth };
+    const direct = await saturate({ url: readVia.direct, ...saturated });
+    const viaBare = await saturate({ url: readVia.bare, ...saturated });
+    const viaGateway = await saturate({ url: readVia.gateway, ...saturated });
+    const ratioToDirect = viaGateway.requests.average / direct.requests.average;
+    const ratioToBareProxy = viaGateway.requests.average / viaBare.requests.average;
     report.push('', `authenticated read, GET /orders/:id, ${CONNECTIONS} connections, ${DURATION} s each`);
     report.push('  path                      req/s     p50 ms   p99 ms   non-2xx');
     for (const [name, result] of [['direct to order-service', direct], ['bare Fastify proxy', viaBare], ['gateway', viaGateway]] as const) {
       report.push(`  ${name.padEnd(24)} ${fmt(result.requests.average, 0).padStart(7)} ${fmt(result.latency.p50).padStart(9)} ${fmt(result.latency.p99).padStart(8)} ${String(result.non2xx + result.errors).padStart(9)}`);
     }
-    report.push(`  gateway throughput: ${fmt((viaGateway.requests.average / direct.requests.average) * 100, 0)} % of direct, ${fmt((viaGateway.requests.average / viaBare.requests.average) * 100, 0)} % of the bare proxy`);
-    report.push(`  gateway added latency: p50 +${fmt(viaGateway.latency.p50 - direct.latency.p50)} ms, p99 +${fmt(viaGateway.latency.p99 - direct.latency.p99)} ms over direct`);
+    report.push(`  gateway vs direct        ${pct(ratioToDirect).padStart(7)}   target ≥ ${pct(TARGETS.ratioToDirect)}   ${verdict(ratioToDirect >= TARGETS.ratioToDirect)}`);
+    report.push(`  gateway vs bare proxy    ${pct(ratioToBareProxy).padStart(7)}   target ≥ ${pct(TARGETS.ratioToBareProxy)}   ${verdict(ratioToBareProxy >= TARGETS.ratioToBareProxy)}`);
 
-    // 2. Write path.
-    const writes = await load({ url: `${api}/orders`, method: 'POST', headers: { ...auth, ...json }, body: orderBody });
-    report.push('', `write path, POST /orders through the gateway: ${fmt(writes.requests.average, 0)} orders/s, p50 ${fmt(writes.latency.p50)} ms, p99 ${fmt(writes.latency.p99)} ms, non-2xx ${writes.non2xx + writes.errors}`);
+    const fixed = { headers: auth, rate: FIXED_RATE, seconds: FIXED_SECONDS };
+    const directFixed = await fixedRate({ url: readVia.direct, ...fixed });
+    const bareFixed = await fixedRate({ url: readVia.bare, ...fixed });
+    const gatewayFixed = await fixedRate({ url: readVia.gateway, ...fixed });
+    const addedP50Ms = gatewayFixed.p50Ms - directFixed.p50Ms;
+    const addedP99Ms = gatewayFixed.p99Ms - directFixed.p99Ms;
+    report.push('', `the same read at a fixed ${FIXED_RATE} req/s for ${FIXED_SECONDS} s (not saturating)`);
+    report.push('  path                      p50 ms   p99 ms   failed');
+    for (const [name, result] of [['direct to order-service', directFixed], ['bare Fastify proxy', bareFixed], ['gateway', gatewayFixed]] as const) {
+      report.push(`  ${name.padEnd(24)} ${fmt(result.p50Ms, 2).padStart(7)} ${fmt(result.p99Ms, 2).padStart(8)} ${String(result.failed).padStart(8)}`);
+    }
+    report.push(`  gateway added latency    p50 +${fmt(addedP50Ms, 2)} ms (target ≤ ${TARGETS.addedP50Ms}) ${verdict(addedP50Ms <= TARGETS.addedP50Ms)}, p99 +${fmt(addedP99Ms, 2)} ms (target ≤ ${TARGETS.addedP99Ms}) ${verdict(addedP99Ms <= TARGETS.addedP99Ms)}`);
+
+    // 2. Write path: the same POST direct to order-service and through the gateway; then the time
+    // the events of the gateway burst take to drain (outbox → Kafka → consumers).
+    const orderService = platform.managementUrl('order-service');
+    const notificationService = platform.managementUrl('notification-service');
+    const drain = async () => {
+      const begin = Date.now();
+      while (Date.now() - begin < 180_000 && (await backlog(orderService, notificationService)) > 0) await sleep(100);
+      return (Date.now() - begin) / 1000;
+    };
+    const post = { method: 'POST', headers: { ...auth, ...json }, body: orderBody, connections: CONNECTIONS, duration: DURATION };
+    const directWrites = await saturate({ url: `${platform.url('order-service')}/api/v1/orders`, ...post });
+    await drain();
+    const writes = await saturate({ url: `${api}/orders`, ...post });
+    const drainSeconds = await drain();
+    const writeRatio = writes.requests.average / directWrites.requests.average;
+    report.push('', `write path, POST /orders, ${CONNECTIONS} connections, ${DURATION} s each`);
+    report.push(`  direct to order-service  ${fmt(directWrites.requests.average, 0).padStart(5)} orders/s, p50 ${fmt(directWrites.latency.p50)} ms, p99 ${fmt(directWrites.latency.p99)} ms, non-2xx ${directWrites.non2xx + directWrites.errors}`);
+    report.push(`  gateway                  ${fmt(writes.requests.average, 0).padStart(5)} orders/s, p50 ${fmt(writes.latency.p50)} ms, p99 ${fmt(writes.latency.p99)} ms, non-2xx ${writes.non2xx + writes.errors}`);
+    report.push(`  gateway vs direct        ${pct(writeRatio).padStart(7)}   target ≥ ${pct(TARGETS.writeRatioToDirect)}   ${verdict(writeRatio >= TARGETS.writeRatioToDirect)}`);
+    report.push(`  events of the gateway burst drained ${fmt(drainSeconds)} s after it ended   target ≤ ${TARGETS.drainSeconds} s   ${verdict(drainSeconds <= TARGETS.drainSeconds)}`);
     const loaded = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (service) => [service, await rss(platform.managementUrl(service))] as const)));
 
     // 3. Event latency at a steady rate: order committed → order-confirmed notification stored.
-    // First let the write burst's events drain, so the figure is about steady state.
-    const drainStart = Date.now();
-    while (Date.now() - drainStart < 180_000 && (await backlog(platform.managementUrl('order-service'), platform.managementUrl('notification-service'))) > 0) await sleep(500);
-    report.push(`  events of the burst drained ${fmt((Date.now() - drainStart) / 1000)} s after it ended`);
     const since = new Date();
-    await load({ url: `${api}/orders`, method: 'POST', headers: { ...auth, ...json }, body: orderBody, connections: 4, overallRate: 50 });
+    await saturate({ url: `${api}/orders`, method: 'POST', headers: { ...auth, ...json }, body: orderBody, connections: 4, duration: DURATION, overallRate: EVENT_RATE });
     await sleep(5_000);
     const client = new pg.Client({ connectionString: serviceDatabaseUrl(database, 'order-service') });
     const notifications = new pg.Client({ connectionString: serviceDatabaseUrl(database, 'notification-service') });
     await Promise.all([client.connect(), notifications.connect()]);
-    const orders = (await client.query('SELECT id, created_at FROM orders WHERE created_at >= $1', [since])).rows as { id: string; created_at: Date }[];
+    // Per order, when each step began (Postgres now(): the start of the step's transaction).
+    const hops = (
+      await client.query(
+        `SELECT o.id, o.created_at AS committed, created.sent_at AS relayed, settled.handled_at AS settled, confirmed.created_at AS confirmed, confirmed.sent_at AS confirm_relayed, confirmed.event_id::text AS confirm_event
+         FROM orders o
+         JOIN outbox created ON created.message_key = o.id::text AND created.event_type = 'order.created'
+         JOIN inbox settled ON settled.event_id = created.event_id::text
+         JOIN outbox confirmed ON confirmed.message_key = o.id::text AND confirmed.event_type = 'order.confirmed'
+         WHERE o.created_at >= $1`,
+        [since],
+      )
+    ).rows as { id: string; committed: Date; relayed: Date; settled: Date; confirmed: Date; confirm_relayed: Date; confirm_event: string }[];
+    const handled = new Map(((await notifications.query('SELECT event_id, handled_at FROM inbox WHERE handled_at >= $1', [since])).rows as { event_id: string; handled_at: Date }[]).map((row) => [row.event_id, row.handled_at]));
     const stored = new Map(((await notifications.query(`SELECT order_id, created_at FROM notifications WHERE type = 'order-confirmed' AND created_at >= $1`, [since])).rows as { order_id: string; created_at: Date }[]).map((row) => [row.order_id, row.created_at]));
+    const sent = Number((await client.query('SELECT count(*) FROM orders WHERE created_at >= $1', [since])).rows[0].count);
     await Promise.all([client.end(), notifications.end()]);
-    const latencies = orders.filter((row) => stored.has(row.id)).map((row) => stored.get(row.id)!.getTime() - row.created_at.getTime());
-    report.push('', `event latency at 50 orders/s, commit → notification stored (two Kafka hops): p50 ${fmt(percentile(latencies, 50), 0)} ms, p99 ${fmt(percentile(latencies, 99), 0)} ms (${latencies.length}/${orders.length} orders notified)`);
+    const complete = hops.filter((row) => stored.has(row.id) && handled.has(row.confirm_event));
+    const latencies = complete.map((row) => stored.get(row.id)!.getTime() - row.committed.getTime());
+    const eventLatency = { ratePerSecond: EVENT_RATE, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), notified: latencies.length, sent };
+    report.push('', `event latency at ${EVENT_RATE} orders/s, commit → notification stored (two Kafka hops), ${eventLatency.notified}/${eventLatency.sent} orders notified`);
+    report.push(`  p50 ${fmt(eventLatency.p50Ms, 0)} ms (target ≤ ${TARGETS.eventP50Ms}) ${verdict(eventLatency.p50Ms <= TARGETS.eventP50Ms)}, p99 ${fmt(eventLatency.p99Ms, 0)} ms (target ≤ ${TARGETS.eventP99Ms}) ${verdict(eventLatency.p99Ms <= TARGETS.eventP99Ms)}`);
+    const steps: [string, (row: (typeof complete)[number]) => number][] = [
+      ['order commit → relay claims order.created', (row) => row.relayed.getTime() - row.committed.getTime()],
+      ['relay claims → order-service consumer handles it', (row) => row.settled.getTime() - row.relayed.getTime()],
+      ['handled → order.confirmed written', (row) => row.confirmed.getTime() - row.settled.getTime()],
+      ['written → relay claims order.confirmed', (row) => row.confirm_relayed.getTime() - row.confirmed.getTime()],
+      ['relay claims → notification-service consumer handles it', (row) => handled.get(row.confirm_event)!.getTime() - row.confirm_relayed.getTime()],
+      ['handled → notification stored', (row) => stored.get(row.id)!.getTime() - handled.get(row.confirm_event)!.getTime()],
+    ];
+    for (const [step, gap] of steps) {
+      const gaps = complete.map(gap);
+      report.push(`    ${step.padEnd(58)} p50 ${fmt(percentile(gaps, 50), 0).padStart(4)} ms   p99 ${fmt(percentile(gaps, 99), 0).padStart(5)} ms`);
+    }
 
-    // 4. Memory and cold start.
-    report.push('', 'service                  idle RSS MB   loaded RSS MB   cold start to ready s');
+    // 4. Tracing: the gateway again, exporting every span over OTLP/HTTP to a local sink.
+    platform.setServiceEnv('gateway', { OTEL_EXPORTER_OTLP_ENDPOINT: traces.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' });
+    await platform.stopService('gateway');
+    await platform.startService('gateway');
+    const traced = await saturate({ url: readVia.gateway, ...saturated });
+    const tracingOnRatio = traced.requests.average / viaGateway.requests.average;
+    report.push('', `tracing on (every span exported over OTLP to a local sink; ${traces.exports()} exports), gateway read`);
+    report.push(`  ${fmt(traced.requests.average, 0)} req/s = ${pct(tracingOnRatio)} of tracing off, cost ${pct(1 - tracingOnRatio)} (target ≤ ${pct(TARGETS.tracingCost)}) ${verdict(1 - tracingOnRatio <= TARGETS.tracingCost)}`);
+    platform.setServiceEnv('gateway', { OTEL_EXPORTER_OTLP_ENDPOINT: undefined, OTEL_EXPORTER_OTLP_PROTOCOL: undefined });
+
+    // 5. Memory and cold start (process start to /health/ready answering 200).
+    const memory: Record<string, { idleRssMb: number; loadedRssMb: number; coldStartS: number }> = {};
+    report.push('', `service                  idle RSS MB (≤ ${TARGETS.idleRssMb})   loaded RSS MB (≤ ${TARGETS.loadedRssMb})   cold start s (≤ ${TARGETS.coldStartS})`);
     for (const service of SERVICE_NAMES as readonly ServiceName[]) {
       await platform.stopService(service);
       const begin = Date.now();
       await platform.startService(service);
-      report.push(`  ${service.padEnd(22)} ${fmt(idle[service]).padStart(11)} ${fmt(loaded[service]).padStart(15)} ${fmt((Date.now() - begin) / 1000, 2).padStart(20)}`);
+      memory[service] = { idleRssMb: idle[service], loadedRssMb: loaded[service], coldStartS: (Date.now() - begin) / 1000 };
+      const { idleRssMb, loadedRssMb, coldStartS } = memory[service];
+      report.push(
+        `  ${service.padEnd(22)} ${`${fmt(idleRssMb)} ${verdict(idleRssMb <= TARGETS.idleRssMb)}`.padStart(20)} ${`${fmt(loadedRssMb)} ${verdict(loadedRssMb <= TARGETS.loadedRssMb)}`.padStart(22)} ${`${fmt(coldStartS, 2)} ${verdict(coldStartS <= TARGETS.coldStartS)}`.padStart(21)}`,
+      );
     }
-    console.log(`\n${report.join('\n')}\n`);
+
+    const results = {
+      measuredAt: new Date().toISOString(),
+      targets: TARGETS,
+      gateway: {
+        directRps: direct.requests.average,
+        bareProxyRps: viaBare.requests.average,
+        gatewayRps: viaGateway.requests.average,
+        ratioToDirect,
+        ratioToBareProxy,
+        fixedRate: { rps: FIXED_RATE, addedP50Ms, addedP99Ms, directP50Ms: directFixed.p50Ms, gatewayP50Ms: gatewayFixed.p50Ms, bareProxyP50Ms: bareFixed.p50Ms },
+        tracingOnRatio,
+      },
+      writePath: {
+        gatewayOrdersPerSecond: writes.requests.average,
+        directOrdersPerSecond: directWrites.requests.average,
+        ratioToDirect: writeRatio,
+        p50Ms: writes.latency.p50,
+        p99Ms: writes.latency.p99,
+        drainSeconds,
+      },
+      eventLatency,
+      memory,
+    };
+    writeFileSync(join(work, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    report.push('', `figures written to ${join('tmp', 'bench', 'results.json')}`);
   } finally {
+    console.log(`\n${report.join('\n')}\n`);
+    await traces.close();
     await proxy.close();
     await platform.stop();
     rmSync(join(work, 'kafka'), { recursive: true, force: true });
+  }
+  if (PROFILE) {
+    console.log('top self-time frames per service (% of busy time; profiles in tmp/bench/profiles/<service>/)');
+    for (const service of SERVICE_NAMES) {
+      if (!existsSync(profiles(service))) continue;
+      console.log(`  ${service}`);
+      for (const { frame, selfPercent } of topFrames(profiles(service), REPO_ROOT)) console.log(`    ${fmt(selfPercent).padStart(5)} %  ${frame}`);
+    }
   }
 }
 

@@ -35,6 +35,7 @@ export interface LocalPlatformOptions {
   dropDatabaseOnStop?: boolean;
   /** Services inherit the caller's environment (see PlatformWiring.inheritEnv). */
   inheritEnv?: boolean;
+  nodeArgs?: PlatformWiring['nodeArgs'];
 }
 
 /**
@@ -62,6 +63,7 @@ export class LocalPlatform {
       logLevel: options.logLevel ?? 'info',
       extraEnv: options.extraEnv,
       inheritEnv: options.inheritEnv,
+      nodeArgs: options.nodeArgs,
     };
   }
 

@@ -34,6 +34,8 @@ export interface PlatformWiring {
    * benchmark, whose services see only what they set (and OTEL_*).
    */
   inheritEnv?: boolean;
+  /** Extra Node.js flags per service, before the entry point (the benchmark's `--cpu-prof`). */
+  nodeArgs?: Partial<Record<ServiceName, string[]>>;
 }
 
 export const serviceUrl = (wiring: PlatformWiring, service: ServiceName) => `http://127.0.0.1:${wiring.ports[service].http}`;
@@ -97,8 +99,18 @@ export function runMigrations(service: DatabaseService, database: DatabaseOption
   }).trim();
 }
 
+/**
+ * The Node.js flags every service runs with, here and in its image (tools/docker/Dockerfile sets the
+ * same NODE_OPTIONS; a deployment test compares them). V8 sizes the young generation from the
+ * machine's memory (up to 3 × 64 MB here): 8 MB semi-spaces keep an idle service's heap near what it
+ * uses at a small cost in scavenges (`./platform bench` measures both). No --enable-source-maps:
+ * loading every package's source maps costs ~20 MB and start-up time, and the bundles are not
+ * minified, so stack traces stay readable (add it to NODE_OPTIONS when debugging).
+ */
+export const SERVICE_NODE_OPTIONS = ['--max-semi-space-size=8'];
+
 export function startServiceProcess(service: ServiceName, wiring: PlatformWiring, output: string | 'inherit'): ManagedProcess {
-  return new ManagedProcess({ name: service, command: process.execPath, args: ['--enable-source-maps', distEntry(service)], env: serviceEnv(service, wiring), output });
+  return new ManagedProcess({ name: service, command: process.execPath, args: [...SERVICE_NODE_OPTIONS, ...(wiring.nodeArgs?.[service] ?? []), distEntry(service)], env: serviceEnv(service, wiring), output });
 }
 
 /** Waits until GET /health/ready answers 200 (or the process dies). */

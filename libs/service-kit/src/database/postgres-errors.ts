@@ -1,8 +1,10 @@
-import { QueryFailedError } from 'typeorm';
+// No TypeORM import here: the problem filter of every service (the gateway's too) reads these,
+// and the gateway has no database driver to load.
 
 /** A write hit a unique index (SQLSTATE 23505): a duplicate, usually a client's or a race's. */
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
+  const candidate = error as { name?: unknown; driverError?: { code?: unknown } };
+  return candidate?.name === 'QueryFailedError' && candidate.driverError?.code === '23505';
 }
 
 /** SQLSTATE classes that mean "the database cannot serve right now", not "this request is wrong". */
