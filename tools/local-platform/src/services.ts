@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { serviceDatabaseUrl, type DatabaseOptions, type DatabaseService } from './database.ts';
 import { ManagedProcess } from './managed-process.ts';
-import { distEntry } from './paths.ts';
+import { CACHE_DIR, distEntry } from './paths.ts';
 import { GiveUp, waitFor } from './wait.ts';
 
 export const SERVICE_NAMES = ['user-service', 'order-service', 'notification-service', 'gateway'] as const;
@@ -67,6 +68,9 @@ export function serviceEnv(service: ServiceName, wiring: PlatformWiring): NodeJS
     ...inherited,
     PATH: process.env['PATH'],
     NODE_ENV: 'production',
+    // V8's compiled code of the services and their packages, kept between starts: a cold start
+    // then skips compiling (about 1 s less here; `./platform bench` measures it). Images set it too.
+    NODE_COMPILE_CACHE: join(CACHE_DIR, 'node-compile-cache'),
     HOST: '127.0.0.1',
     PORT: String(wiring.ports[service].http),
     MANAGEMENT_PORT: String(wiring.ports[service].management),

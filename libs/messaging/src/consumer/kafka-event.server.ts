@@ -121,7 +121,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           autoCommit: true,
           autoCommitInterval: 1_000,
           partitionsConsumedConcurrently: config.EVENT_PARTITION_CONCURRENCY,
-          eachMessage: (payload) => this.processor.process(payload),
+          eachBatchAutoResolve: false,
+          eachBatch: (payload) => this.processor.processBatch(payload),
         });
         this.consumer = consumer;
         consumer.on(consumer.events.CRASH, ({ payload }) => {

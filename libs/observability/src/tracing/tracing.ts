@@ -1,5 +1,4 @@
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
@@ -41,12 +40,13 @@ export function startTracing(options: { serviceName: string }): void {
       'deployment.environment.name': settings.DEPLOYMENT_ENVIRONMENT,
     }),
     // Without export, only what carries the trace id is instrumented: incoming HTTP (the id of logs
-    // and problems), outgoing HTTP and Kafka (propagation) and logs. Nest's and Postgres' spans
-    // would only be dropped, and cost time on every request (measured with BENCH_PROFILE=1).
+    // and problems), outgoing HTTP (propagation) and logs. Nest's and Postgres' spans would only be
+    // dropped, and cost time on every request (measured with BENCH_PROFILE=1). Kafka's PRODUCER and
+    // CONSUMER spans come from @platform/messaging itself, one per event, parented through the
+    // message headers (the kafkajs instrumentation would parent a whole batch on one context).
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? '') }),
       new UndiciInstrumentation(),
-      new KafkaJsInstrumentation(),
       new PinoInstrumentation({ disableLogSending: true }),
       ...(settings.exportsTraces
         ? [
