@@ -4,31 +4,11 @@ import { join } from 'node:path';
 import { deadLetterTopic, EventCatalog, Topics } from '@platform/contracts';
 import { REPO_ROOT } from '@platform/local-platform';
 import Ajv2019 from 'ajv/dist/2019';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
+import { type Manifest, modelFor, OVERLAYS, render, schemaProblems, SERVICES, WITH_DATABASE } from './support/kubernetes';
 
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: any; data?: Record<string, string> };
-
-const SERVICES = ['gateway', 'user-service', 'order-service', 'notification-service'] as const;
-const WITH_DATABASE = ['user-service', 'order-service', 'notification-service'];
 const PORTS: Record<string, number> = { gateway: 3000, 'user-service': 3001, 'order-service': 3002, 'notification-service': 3003 };
-const KUSTOMIZATIONS = ['base', 'infra', ...SERVICES.map((service) => `apps/${service}`), 'overlays/dev', 'overlays/prod'];
-
-function render(kustomization: string): Manifest[] {
-  const yaml = execFileSync('kubectl', ['kustomize', join(REPO_ROOT, 'k8s', kustomization)], { encoding: 'utf8' });
-  return parseAllDocuments(yaml).map((document) => document.toJSON() as Manifest).filter(Boolean);
-}
-
-/** The schema model of a Kubernetes object: core APIs, Strimzi and CloudNativePG CRDs. */
-async function modelFor(object: Manifest): Promise<(new (data: unknown) => { validate(): void }) | undefined> {
-  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
-  const specifier = group.endsWith('strimzi.io')
-    ? `@kubernetes-models/strimzi-kafka-operator/${group}/${version}`
-    : group.endsWith('cnpg.io')
-      ? `@kubernetes-models/cloudnative-pg/${group}/${version}`
-      : `kubernetes-models/${group ? `${group}/` : ''}${version}`;
-  const module = (await import(specifier)) as Record<string, new (data: unknown) => { validate(): void }>;
-  return module[object.kind];
-}
+const KUSTOMIZATIONS = ['base', 'infra', ...SERVICES.map((service) => `apps/${service}`), ...OVERLAYS];
 
 /** Variables a service refuses to start without: run the built service with an empty environment. */
 function requiredVariables(service: string): string[] {
@@ -59,20 +39,7 @@ describe('deployment artifacts', () => {
     it.each(KUSTOMIZATIONS)('%s renders, and every object validates against its Kubernetes or CRD schema', async (kustomization) => {
       const objects = rendered.get(kustomization)!;
       expect(objects.length).toBeGreaterThan(0);
-      const problems: string[] = [];
-      for (const object of objects) {
-        const Model = await modelFor(object);
-        if (!Model) {
-          problems.push(`${object.apiVersion} ${object.kind} ${object.metadata.name}: no schema to validate it against`);
-          continue;
-        }
-        try {
-          new Model(object).validate();
-        } catch (error) {
-          problems.push(`${object.kind} ${object.metadata.name}: ${(error as Error).message.slice(0, 400)}`);
-        }
-      }
-      expect(problems).toEqual([]);
+      expect(await schemaProblems(objects)).toEqual([]);
     });
 
     it('the schema check catches a broken object (the control case)', async () => {
@@ -91,6 +58,8 @@ describe('deployment artifacts', () => {
         const port = container(deployment).ports.find((candidate: { name: string }) => candidate.name === 'http');
         const config = { ...configMapData(objects, 'platform-shared'), ...configMapData(objects, name) };
         expect({ name, containerPort: port.containerPort, PORT: Number(config['PORT']) }).toEqual({ name, containerPort: PORTS[name], PORT: PORTS[name] });
+        const management = container(deployment).ports.find((candidate: { name: string }) => candidate.name === 'management');
+        expect({ name, management: management?.containerPort }).toEqual({ name, management: Number(config['MANAGEMENT_PORT']) });
         expect({ name, live: container(deployment).livenessProbe.httpGet, ready: container(deployment).readinessProbe.httpGet, startup: container(deployment).startupProbe.httpGet }).toEqual({
           name,
           live: { path: '/health/live', port: 'http' },
@@ -98,7 +67,8 @@ describe('deployment artifacts', () => {
           startup: { path: '/health/live', port: 'http' },
         });
         const service = objects.find((object) => object.kind === 'Service' && object.metadata.name === name)!;
-        expect(service.spec.ports[0].targetPort).toBe('http');
+        // The Service (and so any route to it) carries the client port only, never the management port.
+        expect(service.spec.ports.map((each: { targetPort: string }) => each.targetPort)).toEqual(['http']);
         expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': name });
       }
     });
@@ -122,7 +92,13 @@ describe('deployment artifacts', () => {
         const fromConfigMaps = (spec.envFrom ?? []).flatMap((source: { configMapRef?: { name: string } }) => Object.keys(configMapData(objects, source.configMapRef?.name ?? '')));
         const provided = new Set<string>([...fromConfigMaps, ...(spec.env ?? []).map((variable: { name: string }) => variable.name)]);
         expect({ name, missing: missing(required.get(name)!, provided) }).toEqual({ name, missing: [] });
-        for (const variable of spec.env ?? []) {
+        const initContainers = deployment.spec.template.spec.initContainers ?? [];
+        for (const variable of [...(spec.env ?? []), ...initContainers.flatMap((each: { env?: unknown[] }) => each.env ?? [])]) {
+          if (variable.name === 'SERVICE_VERSION') {
+            // The version a pod reports is its own label, so a rollback reverts it with the pod template.
+            expect(variable.valueFrom).toEqual({ fieldRef: { fieldPath: "metadata.labels['app.kubernetes.io/version']" } });
+            continue;
+          }
           expect({ name, variable: variable.name, fromSecret: Boolean(variable.valueFrom?.secretKeyRef), inline: variable.value }).toEqual({ name, variable: variable.name, fromSecret: true, inline: undefined });
         }
       }
@@ -147,28 +123,42 @@ describe('deployment artifacts', () => {
       for (const image of images) expect(image).toMatch(/^[\w./-]+(:\d+\.\d+[\w.-]*|@sha256:[a-f0-9]{64})$/);
     });
 
-    it.each(SERVICES)('%s deploys alone: Deployment, Service, ConfigMap, ServiceAccount, HPA, PDB, NetworkPolicy (and its migration Job)', (service) => {
-      const kinds = rendered.get(`apps/${service}`)!.map((object) => `${object.kind}/${object.metadata.name}`).sort();
-      const expected = ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'].map((kind) => `${kind}/${service}`);
-      if (WITH_DATABASE.includes(service)) expected.push(`Job/${service}-migrate`);
+    it.each(SERVICES)('%s deploys alone: Deployment, Service, ConfigMap, ServiceAccount, HPA, PDB, NetworkPolicies, PodMonitor (and its migration Job)', (service) => {
+      const objects = rendered.get(`apps/${service}`)!;
+      const kinds = objects.map((object) => `${object.kind}/${object.metadata.name}`).sort();
+      const expected = ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'PodMonitor', 'Service', 'ServiceAccount'].map((kind) => `${kind}/${service}`);
+      expected.push(`NetworkPolicy/${service}-peers`);
+      if (WITH_DATABASE.includes(service)) {
+        const version = JSON.parse(readFileSync(join(REPO_ROOT, 'apps', service, 'package.json'), 'utf8')).version;
+        expected.push(`Job/${service}-migrate-${version}`, `NetworkPolicy/${service}-database`, `NetworkPolicy/${service}-kafka`);
+      }
       expect(kinds).toEqual(expected.sort());
-      const job = rendered.get(`apps/${service}`)!.find((object) => object.kind === 'Job');
+      const job = objects.find((object) => object.kind === 'Job');
       if (job) expect(job.spec.template.spec.containers[0].command).toEqual(['node', 'migrate.js']);
     });
 
-    it('lets clients reach only the gateway, and services reach only Kafka, Postgres, the collector (and the JWKS)', () => {
-      const policies = new Map(rendered.get('overlays/prod')!.filter((object) => object.kind === 'NetworkPolicy').map((object) => [object.metadata.name, object.spec]));
-      expect(policies.get('platform-default-deny')).toEqual(expect.objectContaining({ policyTypes: ['Ingress', 'Egress'] }));
-      expect(policies.get('platform-default-deny').ingress).toBeUndefined();
-      const peers = (rules: any[] = [], side: 'from' | 'to') => rules.flatMap((rule) => (rule[side] ?? [{ anywhere: true }]).map((peer: any) => peer.anywhere ? 'anywhere' : peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] ?? peer.podSelector?.matchLabels?.['strimzi.io/cluster'] ?? peer.podSelector?.matchLabels?.['cnpg.io/cluster'] ?? peer.podSelector?.matchLabels?.['k8s-app'] ?? peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']));
-      expect(peers(policies.get('gateway').ingress, 'from')).toEqual(['anywhere']);
+    it('lets clients reach only the gateway\'s client port, monitoring only the management ports, and services reach only Kafka, Postgres, the collector (and the JWKS)', () => {
+      const objects = rendered.get('overlays/prod')!;
+      const policies = objects.filter((object) => object.kind === 'NetworkPolicy');
+      const deny = policies.find((policy) => policy.metadata.name === 'platform-default-deny')!;
+      expect(deny.spec).toEqual(expect.objectContaining({ policyTypes: ['Ingress', 'Egress'] }));
+      expect(deny.spec.ingress).toBeUndefined();
+      // Policies add up: every rule of every policy that selects the service's pods.
+      const rulesOf = (service: string, side: 'ingress' | 'egress') =>
+        policies.filter((policy) => policy.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === service).flatMap((policy) => policy.spec[side] ?? []);
+      const peer = (each: any) => each.podSelector?.matchLabels?.['app.kubernetes.io/name'] ?? each.podSelector?.matchLabels?.['strimzi.io/cluster'] ?? each.podSelector?.matchLabels?.['cnpg.io/cluster'] ?? each.podSelector?.matchLabels?.['k8s-app'] ?? each.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+      const flows = (rules: any[], side: 'from' | 'to') => rules.flatMap((rule) => (rule[side] ?? [undefined]).flatMap((each: any) => (rule.ports ?? [{}]).map((port: { port?: number }) => `${each ? peer(each) : 'anywhere'}:${port.port ?? 'any'}`))).sort();
+      const shared = configMapData(objects, 'platform-shared');
+      const management = Number(shared['MANAGEMENT_PORT']);
+      expect(flows(rulesOf('gateway', 'ingress'), 'from')).toEqual([`anywhere:${PORTS['gateway']}`, `monitoring:${management}`].sort());
       for (const service of WITH_DATABASE) {
-        const ingress = peers(policies.get(service).ingress, 'from').filter((peer) => peer !== 'monitoring');
-        expect({ service, ingress: service === 'user-service' ? ingress.filter((peer) => peer === 'gateway') : ingress }).toEqual({ service, ingress: ['gateway'] });
-        const egress = new Set(peers(policies.get(service).egress, 'to'));
-        const allowed = new Set(['kube-dns', 'kube-system', 'platform-kafka', 'platform-postgres', 'jaeger', 'user-service']);
-        expect({ service, unexpected: [...egress].filter((peer) => !allowed.has(peer)) }).toEqual({ service, unexpected: [] });
-        expect({ service, reaches: ['platform-kafka', 'platform-postgres', 'jaeger'].every((peer) => egress.has(peer)) }).toEqual({ service, reaches: true });
+        const ingress = flows(rulesOf(service, 'ingress'), 'from');
+        expect({ service, ingress: ingress.filter((flow) => !['order-service', 'notification-service'].some((peer) => service === 'user-service' && flow === `${peer}:${PORTS[service]}`)) })
+          .toEqual({ service, ingress: [`gateway:${PORTS[service]}`, `monitoring:${management}`].sort() });
+        const egress = new Set(flows(rulesOf(service, 'egress'), 'to').map((flow) => flow.split(':')[0]));
+        const allowed = new Set(['kube-dns', 'platform-kafka', 'platform-postgres', 'otel-collector', 'user-service']);
+        expect({ service, unexpected: [...egress].filter((each) => !allowed.has(each)) }).toEqual({ service, unexpected: [] });
+        expect({ service, reaches: ['platform-kafka', 'platform-postgres', 'otel-collector'].every((each) => egress.has(each)) }).toEqual({ service, reaches: true });
       }
     });
 

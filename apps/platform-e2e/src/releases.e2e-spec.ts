@@ -1,0 +1,99 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '@platform/local-platform';
+import { parse } from 'yaml';
+import { byKindAndName, type Manifest, OVERLAYS, render, SERVICES, WITH_DATABASE } from './support/kubernetes';
+
+const packageVersion = (service: string): string => JSON.parse(readFileSync(join(REPO_ROOT, 'apps', service, 'package.json'), 'utf8')).version;
+const deployment = (objects: Manifest[], service: string) => objects.find((object) => object.kind === 'Deployment' && object.metadata.name === service)!;
+const imageTag = (image: string) => image.slice(image.lastIndexOf(':') + 1);
+
+/** Renders every overlay from a copy of k8s/ in which `service`'s release.yaml says `version`. */
+function renderWithRelease(service: string, version: string): Map<string, Manifest[]> {
+  const copy = mkdtempSync(join(tmpdir(), 'k8s-release-'));
+  try {
+    cpSync(join(REPO_ROOT, 'k8s'), copy, { recursive: true });
+    const file = join(copy, 'apps', service, 'release.yaml');
+    const text = readFileSync(file, 'utf8');
+    const bumped = text.replace(/^(\s+version:\s*).*$/m, `$1${version}`);
+    expect(bumped).not.toBe(text);
+    writeFileSync(file, bumped);
+    return new Map(OVERLAYS.map((overlay) => [overlay, render(overlay, copy)]));
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+describe('per-service releases', () => {
+  const rendered = new Map<string, Manifest[]>();
+  beforeAll(() => {
+    for (const overlay of OVERLAYS) rendered.set(overlay, render(overlay));
+    for (const service of SERVICES) rendered.set(`apps/${service}`, render(`apps/${service}`));
+  });
+
+  it.each(SERVICES)('%s runs the version of its package.json, decided in k8s/apps/<service>/release.yaml alone', (service) => {
+    const release = parse(readFileSync(join(REPO_ROOT, 'k8s', 'apps', service, 'release.yaml'), 'utf8'));
+    expect(release.data.version).toBe(packageVersion(service));
+    for (const where of [`apps/${service}`, ...OVERLAYS]) {
+      const pod = deployment(rendered.get(where)!, service).spec.template;
+      expect({ where, tag: imageTag(pod.spec.containers[0].image), label: pod.metadata.labels['app.kubernetes.io/version'] }).toEqual({ where, tag: packageVersion(service), label: packageVersion(service) });
+    }
+  });
+
+  it.each(OVERLAYS)('%s changes environment only: no image, tag or version anywhere in the overlay', (overlay) => {
+    const kustomization = parse(readFileSync(join(REPO_ROOT, 'k8s', overlay, 'kustomization.yaml'), 'utf8'));
+    expect(kustomization.images).toBeUndefined();
+    const text = JSON.stringify(kustomization.patches ?? []);
+    expect(text).not.toMatch(/image|newTag|app\.kubernetes\.io\/version|SERVICE_VERSION/);
+  });
+
+  it('bumping one service in its directory changes, in every overlay, only that service\'s Deployment and migration Job', () => {
+    const service = 'order-service';
+    const before = packageVersion(service);
+    const after = renderWithRelease(service, '1.4.0');
+    for (const overlay of OVERLAYS) {
+      const old = byKindAndName(rendered.get(overlay)!);
+      const bumped = byKindAndName(after.get(overlay)!);
+      const changed = [...new Set([...old.keys(), ...bumped.keys()])].filter((key) => JSON.stringify(old.get(key)) !== JSON.stringify(bumped.get(key))).sort();
+      expect({ overlay, changed }).toEqual({ overlay, changed: [`Deployment/${service}`, `Job/${service}-migrate-1.4.0`, `Job/${service}-migrate-${before}`].sort() });
+      expect(bumped.has(`Job/${service}-migrate-${before}`)).toBe(false);
+      const pod = bumped.get(`Deployment/${service}`)!.spec.template;
+      const images = [...pod.spec.initContainers, ...pod.spec.containers].map((each: { image: string }) => imageTag(each.image));
+      expect({ overlay, images, label: pod.metadata.labels['app.kubernetes.io/version'] }).toEqual({ overlay, images: ['1.4.0', '1.4.0'], label: '1.4.0' });
+      expect(imageTag(bumped.get(`Job/${service}-migrate-1.4.0`)!.spec.template.spec.containers[0].image)).toBe('1.4.0');
+    }
+  });
+
+  it.each(WITH_DATABASE)('%s: each version migrates in its own Job, and new pods wait until the schema has every migration of their image', (service) => {
+    const objects = rendered.get('overlays/prod')!;
+    const version = packageVersion(service);
+    const job = objects.find((object) => object.kind === 'Job' && object.metadata.name === `${service}-migrate-${version}`)!;
+    expect(job).toBeDefined();
+    expect(job.spec.template.spec.restartPolicy).toBe('OnFailure');
+    expect(job.spec.backoffLimit).toBeGreaterThan(0);
+    const pod = deployment(objects, service).spec.template.spec;
+    expect(pod.initContainers).toHaveLength(1);
+    const [wait] = pod.initContainers;
+    // The image the pod will run, asking migrate.js whether migrations are pending (exit 2 while they are).
+    expect(wait.image).toBe(pod.containers[0].image);
+    expect(wait.image).toBe(job.spec.template.spec.containers[0].image);
+    expect(wait.command.join(' ')).toMatch(/until node migrate\.js show; do sleep \d+; done/);
+    expect(wait.env).toEqual(job.spec.template.spec.containers[0].env);
+    // No replicas stop serving before the new ones are ready: a waiting pod stalls the rollout, which
+    // then fails after its progress deadline.
+    const strategy = deployment(objects, service).spec.strategy.rollingUpdate;
+    expect(strategy.maxUnavailable).toBe(0);
+    expect(deployment(objects, service).spec.progressDeadlineSeconds).toBeGreaterThan(0);
+  });
+
+  it('runs the Kafka version compose and the tests run', () => {
+    const pom = readFileSync(join(REPO_ROOT, 'tools', 'kafka', 'pom.xml'), 'utf8');
+    const tested = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom)![1];
+    const kafka = render('infra').find((object) => object.kind === 'Kafka')!;
+    expect(kafka.spec.kafka.version).toBe(tested);
+    expect(kafka.spec.kafka.metadataVersion).toMatch(new RegExp(`^${tested.split('.').slice(0, 2).join('\\.')}-IV\\d+$`));
+    const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'));
+    expect(compose.services.kafka.image).toBe(`apache/kafka:${tested}`);
+  });
+});
