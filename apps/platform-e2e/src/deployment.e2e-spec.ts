@@ -198,14 +198,70 @@ describe('deployment artifacts', () => {
         }
       }
       for (const service of WITH_DATABASE) {
-        const migration = Object.entries(services).find(([, definition]: [string, any]) => definition.command?.join?.(' ') === 'node migrate.js' && definition.build?.args?.APP === service);
+        const migration = Object.entries(services).find(([, definition]: [string, any]) => definition.command?.join?.(' ') === 'node migrate.js' && definition.image === services[service].image);
         expect(migration).toBeDefined();
         expect(services[service].depends_on[migration![0]]).toEqual({ condition: 'service_completed_successfully' });
+        // A migration that ran before Postgres was reachable tries again instead of blocking the start for good.
+        expect(migration![1].restart).toMatch(/^on-failure/);
       }
       expect(services['gateway'].ports).toEqual(['3000:3000']);
       expect(services['jaeger'].ports).toEqual(expect.arrayContaining(['16686:16686']));
       expect(services['kafka'].environment.KAFKA_PROCESS_ROLES).toBe('broker,controller');
       expect(services['postgres'].volumes).toEqual(expect.arrayContaining(['./k8s/infra/postgres/init.sql:/platform/init.sql:ro']));
+    });
+
+    it('reports Postgres healthy only once it accepts TCP connections (pg_isready -h), not during initdb', () => {
+      const test = compose().services['postgres'].healthcheck.test.join(' ');
+      expect(test).toMatch(/pg_isready -h 127\.0\.0\.1\b/);
+    });
+
+    it('builds each image once, with the version of its package.json, and the one-shot jobs reuse it', () => {
+      const { services } = compose();
+      const builders = Object.entries(services).filter(([, definition]: [string, any]) => definition.build);
+      expect(builders.map(([name]) => name).sort()).toEqual([...SERVICES].sort());
+      for (const service of SERVICES) {
+        const version = JSON.parse(readFileSync(join(REPO_ROOT, 'apps', service, 'package.json'), 'utf8')).version;
+        expect({ service, version: /:-([^}]+)\}$/.exec(services[service].build.args.SERVICE_VERSION)?.[1] }).toEqual({ service, version });
+        for (const [name, definition] of Object.entries(services) as [string, any][]) {
+          if (name !== service && definition.image === services[service].image) expect({ name, pull: definition.pull_policy }).toEqual({ name, pull: 'never' });
+        }
+      }
+    });
+
+    it('gives every service a stop grace period that covers its graceful shutdown, and the gateway the timeouts of Kubernetes', () => {
+      const { services } = compose();
+      for (const service of SERVICES) {
+        const env = services[service].environment;
+        const needed = (Number(env.SHUTDOWN_DELAY_MS) + Number(env.SHUTDOWN_TIMEOUT_MS)) / 1000;
+        expect(needed).toBeGreaterThanOrEqual(25);
+        expect({ service, grace: Number.parseInt(services[service].stop_grace_period, 10) >= needed }).toEqual({ service, grace: true });
+      }
+      const k8sGateway = configMapData(rendered.get('apps/gateway')!, 'gateway');
+      for (const name of ['USER_SERVICE_TIMEOUT_MS', 'ORDER_SERVICE_TIMEOUT_MS', 'NOTIFICATION_SERVICE_TIMEOUT_MS', 'UPSTREAM_TIMEOUT_MS']) {
+        expect({ name, compose: services['gateway'].environment[name]?.toString() }).toEqual({ name, compose: k8sGateway[name] });
+      }
+    });
+
+    it('runs the core platform by default, a mail catcher for notification-service, and Prometheus + Grafana in the observability profile', () => {
+      const { services } = compose();
+      const core = Object.entries(services).filter(([, definition]: [string, any]) => !definition.profiles).map(([name]) => name);
+      expect(core).toEqual(expect.arrayContaining([...SERVICES, 'postgres', 'kafka', 'redis', 'otel-collector', 'jaeger', 'mailpit']));
+      expect(services['mailpit'].image).toMatch(/^axllent\/mailpit:/);
+      expect(services['notification-service'].environment.SMTP_URL).toBe('smtp://mailpit:1025');
+      expect(services['notification-service'].depends_on['mailpit']).toBeDefined();
+      for (const name of ['prometheus', 'grafana']) expect({ name, profiles: services[name].profiles }).toEqual({ name, profiles: ['observability'] });
+      // Prometheus scrapes every service's management port by its compose name.
+      const scrape = parse(readFileSync(join(REPO_ROOT, 'tools', 'prometheus', 'prometheus.compose.yml'), 'utf8'));
+      const targets = scrape.scrape_configs.flatMap((job: { static_configs: { targets: string[] }[] }) => job.static_configs.flatMap((each) => each.targets)).sort();
+      expect(targets).toEqual(SERVICES.map((service) => `${service}:${services[service].environment.MANAGEMENT_PORT}`).sort());
+      // Grafana gets the data source and the same dashboard file Kubernetes provisions.
+      expect(services['grafana'].volumes).toEqual(expect.arrayContaining(['./k8s/monitoring/dashboards:/var/lib/grafana/dashboards:ro', './tools/grafana/provisioning:/etc/grafana/provisioning:ro']));
+      const datasource = parse(readFileSync(join(REPO_ROOT, 'tools', 'grafana', 'provisioning', 'datasources', 'prometheus.yml'), 'utf8')).datasources[0];
+      expect(datasource).toEqual(expect.objectContaining({ type: 'prometheus', url: 'http://prometheus:9090' }));
+      // Traces: every service sends to the collector, which runs the pipeline Kubernetes runs.
+      for (const service of SERVICES) expect(services[service].environment.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4318');
+      expect(services['otel-collector'].volumes).toEqual(['./k8s/infra/otel-collector/config.yaml:/etc/otelcol/config.yaml:ro']);
+      expect(services['otel-collector'].environment.JAEGER_OTLP_ENDPOINT).toBe('jaeger:4317');
     });
   });
 

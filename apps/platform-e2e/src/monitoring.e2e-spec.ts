@@ -125,11 +125,17 @@ describe('monitoring as code', () => {
 
   it('sends traces through an OpenTelemetry Collector that limits memory, keeps every error trace and a share of the rest, batches, and exports to Jaeger', () => {
     const infra = render('infra');
-    const config = parse(infra.find((object) => object.kind === 'ConfigMap' && object.metadata.name === 'otel-collector')!.data!['config.yaml']);
+    const configMap = infra.find((object) => object.kind === 'ConfigMap' && object.metadata.name.startsWith('otel-collector'))!;
+    const config = parse(configMap.data!['config.yaml']);
+    const collector = infra.find((object) => object.kind === 'Deployment' && object.metadata.name === 'otel-collector')!.spec.template.spec;
+    expect(collector.volumes[0].configMap.name).toBe(configMap.metadata.name);
+    const env = Object.fromEntries(collector.containers[0].env.map((each: { name: string; value: string }) => [each.name, each.value]));
+    expect(env).toEqual(expect.objectContaining({ JAEGER_OTLP_ENDPOINT: 'jaeger-collector:4317', SAMPLING_PERCENTAGE: expect.stringMatching(/^\d+$/) }));
     expect(config.service.pipelines.traces).toEqual({ receivers: ['otlp'], processors: ['memory_limiter', 'tail_sampling', 'batch'], exporters: ['otlp/jaeger'] });
     const policies = config.processors.tail_sampling.policies;
     expect(policies).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'status_code', status_code: { status_codes: ['ERROR'] } }), expect.objectContaining({ type: 'probabilistic' })]));
-    expect(config.exporters['otlp/jaeger'].endpoint).toBe('jaeger-collector:4317');
+    expect(config.exporters['otlp/jaeger'].endpoint).toBe('${env:JAEGER_OTLP_ENDPOINT}');
+    expect(config.processors.tail_sampling.policies.find((policy: { type: string }) => policy.type === 'probabilistic').probabilistic.sampling_percentage).toBe('${env:SAMPLING_PERCENTAGE}');
     for (const overlay of OVERLAYS) {
       const shared = render(overlay).find((object) => object.kind === 'ConfigMap' && object.metadata.name === 'platform-shared')!.data!;
       // Services keep every span: the collector decides once the trace is complete.
