@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,7 +113,7 @@ describe('delivery as code', () => {
       const alone = withCopy((root) => {
         const file = join(root, 'apps', service, 'kustomization.yaml');
         // `kustomize edit add component`: appended after the directory's own components.
-        writeFileSync(file, readFileSync(file, 'utf8').replace(/^(components:\n(?:  - .*\n)+)/m, `$1${components.map((each) => `  - ${each}\n`).join('')}`));
+        writeFileSync(file, readFileSync(file, 'utf8').replace(/^(components:\n(?: {2}- .*\n)+)/m, `$1${components.map((each) => `  - ${each}\n`).join('')}`));
         return render(`apps/${service}`, root);
       });
       const names = new Set(alone.map((object) => `${object.kind}/${object.metadata.name}`));

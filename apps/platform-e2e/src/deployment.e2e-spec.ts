@@ -202,7 +202,7 @@ describe('deployment artifacts', () => {
         expect(migration).toBeDefined();
         expect(services[service].depends_on[migration![0]]).toEqual({ condition: 'service_completed_successfully' });
         // A migration that ran before Postgres was reachable tries again instead of blocking the start for good.
-        expect(migration![1].restart).toMatch(/^on-failure/);
+        expect((migration![1] as { restart?: string }).restart).toMatch(/^on-failure/);
       }
       expect(services['gateway'].ports).toEqual(['3000:3000']);
       expect(services['jaeger'].ports).toEqual(expect.arrayContaining(['16686:16686']));

@@ -79,9 +79,9 @@ describe('monitoring as code', () => {
   it('alerts on metrics the services really expose (or that kube-state-metrics and Prometheus provide)', () => {
     const declared = declaredMetrics();
     const external = new Set(['kube_pod_container_status_restarts_total', 'up']);
-    const recorded = new Set(rule.spec.groups.flatMap((group: { rules: { record?: string }[] }) => group.rules.map((each) => each.record).filter(Boolean)));
+    const recorded = new Set<string>(rule.spec.groups.flatMap((group: { rules: { record?: string }[] }) => group.rules.map((each) => each.record).filter(Boolean)));
     const functions = new Set(['sum', 'max', 'rate', 'increase', 'deriv', 'by', 'and', 'or', 'histogram_quantile']);
-    const used = rule.spec.groups.flatMap((group: { rules: { expr: string }[] }) => group.rules.flatMap((each) => [...each.expr.replace(/\{[^}]*\}/g, '').replace(/by \([^)]*\)/g, '').matchAll(/\b([a-z_][a-z0-9_:]*)\b/g)].map((match) => match[1])));
+    const used: string[] = rule.spec.groups.flatMap((group: { rules: { expr: string }[] }) => group.rules.flatMap((each) => [...each.expr.replace(/\{[^}]*\}/g, '').replace(/by \([^)]*\)/g, '').matchAll(/\b([a-z_][a-z0-9_:]*)\b/g)].map((match) => match[1])));
     const unknown = [...new Set(used)].filter((name) => !functions.has(name) && !declared.has(name) && !external.has(name) && !recorded.has(name) && !/^\d/.test(name));
     expect(unknown).toEqual([]);
   });
