@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { type Manifest, modelFor, OVERLAYS, render, schemaProblems, SERVICES, WITH_DATABASE } from './support/kubernetes';
 
 const PORTS: Record<string, number> = { gateway: 3000, 'user-service': 3001, 'order-service': 3002, 'notification-service': 3003 };
-const KUSTOMIZATIONS = ['base', 'infra', ...SERVICES.map((service) => `apps/${service}`), ...OVERLAYS];
+const KUSTOMIZATIONS = ['base', 'infra', 'monitoring', 'edge', 'argocd', 'examples/external-secrets', 'overlays/prod/foundation', ...SERVICES.map((service) => `apps/${service}`), ...OVERLAYS];
 
 /** Variables a service refuses to start without: run the built service with an empty environment. */
 function requiredVariables(service: string): string[] {
