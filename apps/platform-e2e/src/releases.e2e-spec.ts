@@ -87,6 +87,16 @@ describe('per-service releases', () => {
     expect(deployment(objects, service).spec.progressDeadlineSeconds).toBeGreaterThan(0);
   });
 
+  it.each(SERVICES)('%s\'s directory holds only what is its own; the shared objects come from the platform-service component', (service) => {
+    const dir = join(REPO_ROOT, 'k8s', 'apps', service);
+    const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'));
+    expect(kustomization.components[0]).toBe('../../components/platform-service');
+    const own = (kustomization.resources as string[]).map((file) => parse(readFileSync(join(dir, file), 'utf8'))?.kind as string);
+    expect(own.filter((kind) => ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ServiceAccount', 'Job', 'PodMonitor'].includes(kind))).toEqual([]);
+    const lines = (kustomization.resources as string[]).concat('kustomization.yaml').reduce((total, file) => total + readFileSync(join(dir, file), 'utf8').split('\n').length, 0);
+    expect(lines).toBeLessThan(120);
+  });
+
   it('runs the Kafka version compose and the tests run', () => {
     const pom = readFileSync(join(REPO_ROOT, 'tools', 'kafka', 'pom.xml'), 'utf8');
     const tested = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom)![1];
