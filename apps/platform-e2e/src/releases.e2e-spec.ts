@@ -1,7 +1,8 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@platform/local-platform';
+import { type DatabaseOptions, dropDatabase, REPO_ROOT, serviceDatabaseUrl, setupDatabase, sleep } from '@platform/local-platform';
 import { parse } from 'yaml';
 import { byKindAndName, type Manifest, OVERLAYS, render, SERVICES, WITH_DATABASE } from './support/kubernetes';
 
@@ -105,5 +106,40 @@ describe('per-service releases', () => {
     expect(kafka.spec.kafka.metadataVersion).toMatch(new RegExp(`^${tested.split('.').slice(0, 2).join('\\.')}-IV\\d+$`));
     const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'));
     expect(compose.services.kafka.image).toBe(`apache/kafka:${tested}`);
+  });
+
+  describe('wait-for-schema, run the way the pod runs it', () => {
+    const database: DatabaseOptions = {
+      host: process.env['PGHOST'] ?? '127.0.0.1',
+      port: Number(process.env['PGPORT'] ?? 5432),
+      name: `e2e_releases_${process.pid}_${Date.now().toString(36)}`,
+      adminUser: process.env['PGUSER'] ?? 'postgres',
+      passwords: { 'user-service': 'e2e-user', 'order-service': 'e2e-order', 'notification-service': 'e2e-notification' },
+    };
+    beforeAll(() => setupDatabase(database));
+    afterAll(() => dropDatabase(database));
+
+    it('holds a new pod back while its release\'s migrations are pending, and lets it start once the Job ran them', async () => {
+      const service = 'order-service';
+      const objects = rendered.get('overlays/prod')!;
+      const [wait] = deployment(objects, service).spec.template.spec.initContainers;
+      const job = objects.find((object) => object.kind === 'Job' && object.metadata.name === `${service}-migrate-${packageVersion(service)}`)!;
+      // The image's working directory holds the bundle: dist/apps/<service> here.
+      const cwd = join(REPO_ROOT, 'dist', 'apps', service);
+      const env = { PATH: process.env['PATH'], DATABASE_URL: serviceDatabaseUrl(database, service) };
+      const [command, ...args] = wait.command as string[];
+
+      const waiting = spawn(command, args, { cwd, env, detached: true, stdio: 'ignore' });
+      await sleep(4_000);
+      const stillWaiting = waiting.exitCode === null;
+      process.kill(-waiting.pid!, 'SIGKILL');
+      expect(stillWaiting).toBe(true);
+
+      const [jobCommand, ...jobArgs] = job.spec.template.spec.containers[0].command as string[];
+      expect(execFileSync(jobCommand, jobArgs, { cwd, env, encoding: 'utf8' })).toMatch(/applied: /);
+
+      const started = spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 20_000 });
+      expect({ status: started.status, output: started.stdout.trim() }).toEqual({ status: 0, output: 'schema is up to date' });
+    });
   });
 });
