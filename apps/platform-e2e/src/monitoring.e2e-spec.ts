@@ -44,6 +44,11 @@ describe('monitoring as code', () => {
     expect(promtool(broken, (file) => ['check', 'rules', file]).status).not.toBe(0);
   });
 
+  it.each(['prometheus.yml', 'prometheus.compose.yml'])('promtool accepts the scrape config tools/prometheus/%s', (file) => {
+    const check = spawnSync(join(ensurePrometheus(), 'promtool'), ['check', 'config', join(REPO_ROOT, 'tools', 'prometheus', file)], { encoding: 'utf8' });
+    expect({ status: check.status, output: `${check.stdout}${check.stderr}` }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
   it('every alert passes its promtool unit tests (input series in k8s/monitoring/tests)', () => {
     const run = promtool(rule.spec, () => ['test', 'rules', ...readdirSync(TESTS_DIR)]);
     expect(run).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
