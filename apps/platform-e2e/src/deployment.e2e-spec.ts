@@ -162,6 +162,18 @@ describe('deployment artifacts', () => {
       }
     });
 
+    it.each(OVERLAYS)('%s: gateways share their rate limits through a Redis without persistence that only they reach', (overlay) => {
+      const objects = rendered.get(overlay)!;
+      const gateway = container(deployments(overlay).find((deployment) => deployment.metadata.name === 'gateway')!);
+      expect(gateway.env.find((variable: { name: string }) => variable.name === 'REDIS_URL').valueFrom).toEqual({ secretKeyRef: { name: 'gateway-redis', key: 'url' } });
+      const redis = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'redis')!;
+      const args: string[] = redis.spec.template.spec.containers[0].args;
+      expect(args.join(' ')).toMatch(/--save\s+--appendonly no/);
+      expect(redis.spec.template.spec.volumes).not.toEqual(expect.arrayContaining([expect.objectContaining({ persistentVolumeClaim: expect.anything() })]));
+      const policy = objects.find((object) => object.kind === 'NetworkPolicy' && object.metadata.name === 'redis')!;
+      expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } }], ports: [{ protocol: 'TCP', port: 6379 }] }]);
+    });
+
     it('creates exactly the topics of the event catalog, and one dead-letter topic per consumer group', () => {
       const topics = rendered.get('infra')!.filter((object) => object.kind === 'KafkaTopic').map((object) => object.spec.topicName).sort();
       const consumerGroups = [...new Set(EventCatalog.flatMap((definition) => definition.consumers))];
