@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePrometheus, REPO_ROOT } from '@platform/local-platform';
@@ -33,6 +33,23 @@ describe('monitoring as code', () => {
   const monitoring = render('monitoring');
   const rule = monitoring.find((object) => object.kind === 'PrometheusRule')!;
   const alerts: { alert: string; expr: string; labels: Record<string, string>; annotations: Record<string, string> }[] = rule.spec.groups.flatMap((group: { rules: object[] }) => group.rules).filter((each: { alert?: string }) => each.alert);
+
+  it('a fresh clone without root gets a clear message instead of a missing promtool', () => {
+    const clone = mkdtempSync(join(tmpdir(), 'fresh-clone-'));
+    try {
+      mkdirSync(join(clone, 'tools', 'prometheus'), { recursive: true });
+      copyFileSync(join(REPO_ROOT, 'tools', 'prometheus', 'ensure-prometheus.sh'), join(clone, 'tools', 'prometheus', 'ensure-prometheus.sh'));
+      for (const dir of [clone, join(clone, 'tools'), join(clone, 'tools', 'prometheus')]) chmodSync(dir, 0o755);
+      chmodSync(join(clone, 'tools', 'prometheus', 'ensure-prometheus.sh'), 0o755);
+      const script = join(clone, 'tools', 'prometheus', 'ensure-prometheus.sh');
+      // As an unprivileged user (nobody, when the suite runs as root).
+      const run = process.getuid?.() === 0 ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', script], { encoding: 'utf8' }) : spawnSync(script, { encoding: 'utf8' });
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 1, stderr: expect.stringContaining('apt-get download needs root') });
+      expect(run.stderr).toContain('apt-get download prometheus && dpkg-deb -x');
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
+  });
 
   it('promtool accepts the PrometheusRule', () => {
     const check = promtool(rule.spec, (file) => ['check', 'rules', file]);
