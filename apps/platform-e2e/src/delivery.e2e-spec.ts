@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@platform/local-platform';
 import { parse } from 'yaml';
-import { type Manifest, render, schemaProblems, SERVICES } from './support/kubernetes';
+import { type Manifest, releaseVersion, render, schemaProblems, SERVICES } from './support/kubernetes';
 
 const WORKFLOWS = join(REPO_ROOT, '.github', 'workflows');
 const workflow = (name: string) => parse(readFileSync(join(WORKFLOWS, name), 'utf8'));
@@ -77,7 +77,7 @@ describe('delivery as code', () => {
         expect(parse(readFileSync(join(root, 'apps', 'notification-service', 'release.yaml'), 'utf8')).data.version).toBe('2.3.0');
         const objects = render('overlays/prod', root);
         const images = objects.filter((object) => object.kind === 'Deployment' && object.metadata.labels?.['app.kubernetes.io/component'] === 'service').map((object) => `${object.metadata.name} ${object.spec.template.spec.containers[0].image.split(':')[1]}`);
-        expect(images.sort()).toEqual(SERVICES.map((service) => `${service} ${service === 'notification-service' ? '2.3.0' : JSON.parse(readFileSync(join(REPO_ROOT, 'apps', service, 'package.json'), 'utf8')).version}`).sort());
+        expect(images.sort()).toEqual(SERVICES.map((service) => `${service} ${service === 'notification-service' ? '2.3.0' : releaseVersion(service)}`).sort());
         expect(objects.some((object) => object.kind === 'Job' && object.metadata.name === 'notification-service-migrate-2.3.0')).toBe(true);
       }));
 
@@ -88,6 +88,26 @@ describe('delivery as code', () => {
         expect(setRelease(root, 'billing-service', '1.0.0').status).toBe(2);
         expect(readFileSync(join(root, 'apps', 'order-service', 'release.yaml'), 'utf8')).toBe(before);
       }));
+  });
+
+  describe('tools/delivery/bump-version.sh', () => {
+    it('starts a release in the team\'s pull request: package.json and compose\'s SERVICE_VERSION, not the cluster\'s version', () => {
+      const root = mkdtempSync(join(tmpdir(), 'bump-'));
+      try {
+        mkdirSync(join(root, 'apps', 'order-service'), { recursive: true });
+        cpSync(join(REPO_ROOT, 'apps', 'order-service', 'package.json'), join(root, 'apps', 'order-service', 'package.json'));
+        cpSync(join(REPO_ROOT, 'docker-compose.yml'), join(root, 'docker-compose.yml'));
+        const run = spawnSync(join(REPO_ROOT, 'tools', 'delivery', 'bump-version.sh'), ['order-service', '1.4.0'], { encoding: 'utf8', env: { ...process.env, REPO_ROOT: root } });
+        expect(run.status).toBe(0);
+        expect(JSON.parse(readFileSync(join(root, 'apps', 'order-service', 'package.json'), 'utf8')).version).toBe('1.4.0');
+        const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
+        expect(compose.services['order-service'].build.args.SERVICE_VERSION).toBe('${ORDER_SERVICE_VERSION:-1.4.0}');
+        expect(compose.services['user-service'].build.args.SERVICE_VERSION).toBe(`\${USER_SERVICE_VERSION:-${JSON.parse(readFileSync(join(REPO_ROOT, 'apps', 'user-service', 'package.json'), 'utf8')).version}}`);
+        expect(spawnSync(join(REPO_ROOT, 'tools', 'delivery', 'bump-version.sh'), ['order-service', 'next'], { env: { ...process.env, REPO_ROOT: root } }).status).toBe(2);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
   });
 
   describe('Argo CD', () => {

@@ -5,7 +5,7 @@ import { deadLetterTopic, EventCatalog, Topics } from '@platform/contracts';
 import { REPO_ROOT } from '@platform/local-platform';
 import Ajv2019 from 'ajv/dist/2019';
 import { parse } from 'yaml';
-import { type Manifest, modelFor, OVERLAYS, render, schemaProblems, SERVICES, WITH_DATABASE } from './support/kubernetes';
+import { type Manifest, modelFor, OVERLAYS, releaseVersion, render, schemaProblems, SERVICES, WITH_DATABASE } from './support/kubernetes';
 
 const PORTS: Record<string, number> = { gateway: 3000, 'user-service': 3001, 'order-service': 3002, 'notification-service': 3003 };
 const KUSTOMIZATIONS = ['base', 'infra', 'monitoring', 'edge', 'argocd', 'examples/external-secrets', 'overlays/prod/foundation', ...SERVICES.map((service) => `apps/${service}`), ...OVERLAYS];
@@ -129,7 +129,7 @@ describe('deployment artifacts', () => {
       const expected = ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'PodMonitor', 'Service', 'ServiceAccount'].map((kind) => `${kind}/${service}`);
       expected.push(`NetworkPolicy/${service}-peers`);
       if (WITH_DATABASE.includes(service)) {
-        const version = JSON.parse(readFileSync(join(REPO_ROOT, 'apps', service, 'package.json'), 'utf8')).version;
+        const version = releaseVersion(service);
         expected.push(`Job/${service}-migrate-${version}`, `NetworkPolicy/${service}-database`, `NetworkPolicy/${service}-kafka`);
       }
       expect(kinds).toEqual(expected.sort());

@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DatabaseOptions, dropDatabase, REPO_ROOT, serviceDatabaseUrl, setupDatabase, sleep } from '@platform/local-platform';
 import { parse } from 'yaml';
-import { byKindAndName, type Manifest, OVERLAYS, render, SERVICES, WITH_DATABASE } from './support/kubernetes';
+import { byKindAndName, compareVersions, type Manifest, OVERLAYS, packageVersion, releaseVersion, render, SERVICES, WITH_DATABASE } from './support/kubernetes';
 
-const packageVersion = (service: string): string => JSON.parse(readFileSync(join(REPO_ROOT, 'apps', service, 'package.json'), 'utf8')).version;
 const deployment = (objects: Manifest[], service: string) => objects.find((object) => object.kind === 'Deployment' && object.metadata.name === service)!;
 const imageTag = (image: string) => image.slice(image.lastIndexOf(':') + 1);
 
@@ -33,13 +32,19 @@ describe('per-service releases', () => {
     for (const service of SERVICES) rendered.set(`apps/${service}`, render(`apps/${service}`));
   });
 
-  it.each(SERVICES)('%s runs the version of its package.json, decided in k8s/apps/<service>/release.yaml alone', (service) => {
-    const release = parse(readFileSync(join(REPO_ROOT, 'k8s', 'apps', service, 'release.yaml'), 'utf8'));
-    expect(release.data.version).toBe(packageVersion(service));
+  it.each(SERVICES)('%s runs the version decided in k8s/apps/<service>/release.yaml, everywhere', (service) => {
+    const version = releaseVersion(service);
     for (const where of [`apps/${service}`, ...OVERLAYS]) {
       const pod = deployment(rendered.get(where)!, service).spec.template;
-      expect({ where, tag: imageTag(pod.spec.containers[0].image), label: pod.metadata.labels['app.kubernetes.io/version'] }).toEqual({ where, tag: packageVersion(service), label: packageVersion(service) });
+      expect({ where, tag: imageTag(pod.spec.containers[0].image), label: pod.metadata.labels['app.kubernetes.io/version'] }).toEqual({ where, tag: version, label: version });
     }
+  });
+
+  it.each(SERVICES)('%s never runs a version its source has not reached: release.yaml is package.json\'s version, or the one before while its release pull request is pending', (service) => {
+    expect({ service, release: releaseVersion(service), notAhead: compareVersions(releaseVersion(service), packageVersion(service)) <= 0 }).toEqual({ service, release: releaseVersion(service), notAhead: true });
+    expect(compareVersions('1.4.0', '1.10.0')).toBeLessThan(0);
+    expect(compareVersions('1.4.0-rc.1', '1.4.0')).toBeLessThan(0);
+    expect(compareVersions('2.0.0', '1.9.9')).toBeGreaterThan(0);
   });
 
   it.each(OVERLAYS)('%s changes environment only: no image, tag or version anywhere in the overlay', (overlay) => {
@@ -51,7 +56,7 @@ describe('per-service releases', () => {
 
   it('bumping one service in its directory changes, in every overlay, only that service\'s Deployment and migration Job', () => {
     const service = 'order-service';
-    const before = packageVersion(service);
+    const before = releaseVersion(service);
     const after = renderWithRelease(service, '1.4.0');
     for (const overlay of OVERLAYS) {
       const old = byKindAndName(rendered.get(overlay)!);
@@ -68,7 +73,7 @@ describe('per-service releases', () => {
 
   it.each(WITH_DATABASE)('%s: each version migrates in its own Job, and new pods wait until the schema has every migration of their image', (service) => {
     const objects = rendered.get('overlays/prod')!;
-    const version = packageVersion(service);
+    const version = releaseVersion(service);
     const job = objects.find((object) => object.kind === 'Job' && object.metadata.name === `${service}-migrate-${version}`)!;
     expect(job).toBeDefined();
     expect(job.spec.template.spec.restartPolicy).toBe('OnFailure');
@@ -123,7 +128,7 @@ describe('per-service releases', () => {
       const service = 'order-service';
       const objects = rendered.get('overlays/prod')!;
       const [wait] = deployment(objects, service).spec.template.spec.initContainers;
-      const job = objects.find((object) => object.kind === 'Job' && object.metadata.name === `${service}-migrate-${packageVersion(service)}`)!;
+      const job = objects.find((object) => object.kind === 'Job' && object.metadata.name === `${service}-migrate-${releaseVersion(service)}`)!;
       // The image's working directory holds the bundle: dist/apps/<service> here.
       const cwd = join(REPO_ROOT, 'dist', 'apps', service);
       const env = { PATH: process.env['PATH'], DATABASE_URL: serviceDatabaseUrl(database, service) };

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@platform/local-platform';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string> };
@@ -56,3 +57,21 @@ export async function schemaProblems(objects: Manifest[]): Promise<string[]> {
 }
 
 export const byKindAndName = (objects: Manifest[]) => new Map(objects.map((object) => [`${object.kind}/${object.metadata.name}`, object]));
+
+/** The version a service runs in Kubernetes: `version` of k8s/apps/<service>/release.yaml. */
+export const releaseVersion = (service: string): string => parse(readFileSync(join(REPO_ROOT, 'k8s', 'apps', service, 'release.yaml'), 'utf8')).data.version;
+
+/** The version its source builds: apps/<service>/package.json. */
+export const packageVersion = (service: string): string => JSON.parse(readFileSync(join(REPO_ROOT, 'apps', service, 'package.json'), 'utf8')).version;
+
+/** Semantic-version order (a pre-release sorts before its release): negative when a < b. */
+export function compareVersions(a: string, b: string): number {
+  const parts = (version: string) => {
+    const [core, pre] = version.split('-', 2);
+    return { numbers: core.split('.').map(Number), pre };
+  };
+  const [x, y] = [parts(a), parts(b)];
+  for (let index = 0; index < 3; index++) if (x.numbers[index] !== y.numbers[index]) return x.numbers[index] - y.numbers[index];
+  if (x.pre === y.pre) return 0;
+  return x.pre === undefined ? 1 : y.pre === undefined ? -1 : x.pre.localeCompare(y.pre);
+}
