@@ -4,31 +4,11 @@ import { join } from 'node:path';
 import { deadLetterTopic, EventCatalog, Topics } from '@platform/contracts';
 import { REPO_ROOT, SERVICE_NODE_OPTIONS } from '@platform/local-platform';
 import Ajv2019 from 'ajv/dist/2019';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
+import { type Manifest, modelFor, OVERLAYS, releaseVersion, render, schemaProblems, SERVICES, WITH_DATABASE } from './support/kubernetes';
 
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: any; data?: Record<string, string> };
-
-const SERVICES = ['gateway', 'user-service', 'order-service', 'notification-service'] as const;
-const WITH_DATABASE = ['user-service', 'order-service', 'notification-service'];
 const PORTS: Record<string, number> = { gateway: 3000, 'user-service': 3001, 'order-service': 3002, 'notification-service': 3003 };
-const KUSTOMIZATIONS = ['base', 'infra', ...SERVICES.map((service) => `apps/${service}`), 'overlays/dev', 'overlays/prod'];
-
-function render(kustomization: string): Manifest[] {
-  const yaml = execFileSync('kubectl', ['kustomize', join(REPO_ROOT, 'k8s', kustomization)], { encoding: 'utf8' });
-  return parseAllDocuments(yaml).map((document) => document.toJSON() as Manifest).filter(Boolean);
-}
-
-/** The schema model of a Kubernetes object: core APIs, Strimzi and CloudNativePG CRDs. */
-async function modelFor(object: Manifest): Promise<(new (data: unknown) => { validate(): void }) | undefined> {
-  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
-  const specifier = group.endsWith('strimzi.io')
-    ? `@kubernetes-models/strimzi-kafka-operator/${group}/${version}`
-    : group.endsWith('cnpg.io')
-      ? `@kubernetes-models/cloudnative-pg/${group}/${version}`
-      : `kubernetes-models/${group ? `${group}/` : ''}${version}`;
-  const module = (await import(specifier)) as Record<string, new (data: unknown) => { validate(): void }>;
-  return module[object.kind];
-}
+const KUSTOMIZATIONS = ['base', 'infra', 'monitoring', 'edge', 'argocd', 'examples/external-secrets', 'overlays/prod/foundation', ...SERVICES.map((service) => `apps/${service}`), ...OVERLAYS];
 
 /** Variables a service refuses to start without: run the built service with an empty environment. */
 function requiredVariables(service: string): string[] {
@@ -59,20 +39,7 @@ describe('deployment artifacts', () => {
     it.each(KUSTOMIZATIONS)('%s renders, and every object validates against its Kubernetes or CRD schema', async (kustomization) => {
       const objects = rendered.get(kustomization)!;
       expect(objects.length).toBeGreaterThan(0);
-      const problems: string[] = [];
-      for (const object of objects) {
-        const Model = await modelFor(object);
-        if (!Model) {
-          problems.push(`${object.apiVersion} ${object.kind} ${object.metadata.name}: no schema to validate it against`);
-          continue;
-        }
-        try {
-          new Model(object).validate();
-        } catch (error) {
-          problems.push(`${object.kind} ${object.metadata.name}: ${(error as Error).message.slice(0, 400)}`);
-        }
-      }
-      expect(problems).toEqual([]);
+      expect(await schemaProblems(objects)).toEqual([]);
     });
 
     it('the schema check catches a broken object (the control case)', async () => {
@@ -91,6 +58,8 @@ describe('deployment artifacts', () => {
         const port = container(deployment).ports.find((candidate: { name: string }) => candidate.name === 'http');
         const config = { ...configMapData(objects, 'platform-shared'), ...configMapData(objects, name) };
         expect({ name, containerPort: port.containerPort, PORT: Number(config['PORT']) }).toEqual({ name, containerPort: PORTS[name], PORT: PORTS[name] });
+        const management = container(deployment).ports.find((candidate: { name: string }) => candidate.name === 'management');
+        expect({ name, management: management?.containerPort }).toEqual({ name, management: Number(config['MANAGEMENT_PORT']) });
         expect({ name, live: container(deployment).livenessProbe.httpGet, ready: container(deployment).readinessProbe.httpGet, startup: container(deployment).startupProbe.httpGet }).toEqual({
           name,
           live: { path: '/health/live', port: 'http' },
@@ -98,7 +67,8 @@ describe('deployment artifacts', () => {
           startup: { path: '/health/live', port: 'http' },
         });
         const service = objects.find((object) => object.kind === 'Service' && object.metadata.name === name)!;
-        expect(service.spec.ports[0].targetPort).toBe('http');
+        // The Service (and so any route to it) carries the client port only, never the management port.
+        expect(service.spec.ports.map((each: { targetPort: string }) => each.targetPort)).toEqual(['http']);
         expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': name });
       }
     });
@@ -122,7 +92,13 @@ describe('deployment artifacts', () => {
         const fromConfigMaps = (spec.envFrom ?? []).flatMap((source: { configMapRef?: { name: string } }) => Object.keys(configMapData(objects, source.configMapRef?.name ?? '')));
         const provided = new Set<string>([...fromConfigMaps, ...(spec.env ?? []).map((variable: { name: string }) => variable.name)]);
         expect({ name, missing: missing(required.get(name)!, provided) }).toEqual({ name, missing: [] });
-        for (const variable of spec.env ?? []) {
+        const initContainers = deployment.spec.template.spec.initContainers ?? [];
+        for (const variable of [...(spec.env ?? []), ...initContainers.flatMap((each: { env?: unknown[] }) => each.env ?? [])]) {
+          if (variable.name === 'SERVICE_VERSION') {
+            // The version a pod reports is its own label, so a rollback reverts it with the pod template.
+            expect(variable.valueFrom).toEqual({ fieldRef: { fieldPath: "metadata.labels['app.kubernetes.io/version']" } });
+            continue;
+          }
           expect({ name, variable: variable.name, fromSecret: Boolean(variable.valueFrom?.secretKeyRef), inline: variable.value }).toEqual({ name, variable: variable.name, fromSecret: true, inline: undefined });
         }
       }
@@ -147,29 +123,55 @@ describe('deployment artifacts', () => {
       for (const image of images) expect(image).toMatch(/^[\w./-]+(:\d+\.\d+[\w.-]*|@sha256:[a-f0-9]{64})$/);
     });
 
-    it.each(SERVICES)('%s deploys alone: Deployment, Service, ConfigMap, ServiceAccount, HPA, PDB, NetworkPolicy (and its migration Job)', (service) => {
-      const kinds = rendered.get(`apps/${service}`)!.map((object) => `${object.kind}/${object.metadata.name}`).sort();
-      const expected = ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'].map((kind) => `${kind}/${service}`);
-      if (WITH_DATABASE.includes(service)) expected.push(`Job/${service}-migrate`);
+    it.each(SERVICES)('%s deploys alone: Deployment, Service, ConfigMap, ServiceAccount, HPA, PDB, NetworkPolicies, PodMonitor (and its migration Job)', (service) => {
+      const objects = rendered.get(`apps/${service}`)!;
+      const kinds = objects.map((object) => `${object.kind}/${object.metadata.name}`).sort();
+      const expected = ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'PodMonitor', 'Service', 'ServiceAccount'].map((kind) => `${kind}/${service}`);
+      expected.push(`NetworkPolicy/${service}-peers`);
+      if (WITH_DATABASE.includes(service)) {
+        const version = releaseVersion(service);
+        expected.push(`Job/${service}-migrate-${version}`, `NetworkPolicy/${service}-database`, `NetworkPolicy/${service}-kafka`);
+      }
       expect(kinds).toEqual(expected.sort());
-      const job = rendered.get(`apps/${service}`)!.find((object) => object.kind === 'Job');
+      const job = objects.find((object) => object.kind === 'Job');
       if (job) expect(job.spec.template.spec.containers[0].command).toEqual(['node', 'migrate.js']);
     });
 
-    it('lets clients reach only the gateway, and services reach only Kafka, Postgres, the collector (and the JWKS)', () => {
-      const policies = new Map(rendered.get('overlays/prod')!.filter((object) => object.kind === 'NetworkPolicy').map((object) => [object.metadata.name, object.spec]));
-      expect(policies.get('platform-default-deny')).toEqual(expect.objectContaining({ policyTypes: ['Ingress', 'Egress'] }));
-      expect(policies.get('platform-default-deny').ingress).toBeUndefined();
-      const peers = (rules: any[] = [], side: 'from' | 'to') => rules.flatMap((rule) => (rule[side] ?? [{ anywhere: true }]).map((peer: any) => peer.anywhere ? 'anywhere' : peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] ?? peer.podSelector?.matchLabels?.['strimzi.io/cluster'] ?? peer.podSelector?.matchLabels?.['cnpg.io/cluster'] ?? peer.podSelector?.matchLabels?.['k8s-app'] ?? peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']));
-      expect(peers(policies.get('gateway').ingress, 'from')).toEqual(['anywhere']);
+    it('lets clients reach only the gateway\'s client port, monitoring only the management ports, and services reach only Kafka, Postgres, the collector (and the JWKS)', () => {
+      const objects = rendered.get('overlays/prod')!;
+      const policies = objects.filter((object) => object.kind === 'NetworkPolicy');
+      const deny = policies.find((policy) => policy.metadata.name === 'platform-default-deny')!;
+      expect(deny.spec).toEqual(expect.objectContaining({ policyTypes: ['Ingress', 'Egress'] }));
+      expect(deny.spec.ingress).toBeUndefined();
+      // Policies add up: every rule of every policy that selects the service's pods.
+      const rulesOf = (service: string, side: 'ingress' | 'egress') =>
+        policies.filter((policy) => policy.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === service).flatMap((policy) => policy.spec[side] ?? []);
+      const peer = (each: any) => each.podSelector?.matchLabels?.['app.kubernetes.io/name'] ?? each.podSelector?.matchLabels?.['strimzi.io/cluster'] ?? each.podSelector?.matchLabels?.['cnpg.io/cluster'] ?? each.podSelector?.matchLabels?.['k8s-app'] ?? each.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+      const flows = (rules: any[], side: 'from' | 'to') => rules.flatMap((rule) => (rule[side] ?? [undefined]).flatMap((each: any) => (rule.ports ?? [{}]).map((port: { port?: number }) => `${each ? peer(each) : 'anywhere'}:${port.port ?? 'any'}`))).sort();
+      const shared = configMapData(objects, 'platform-shared');
+      const management = Number(shared['MANAGEMENT_PORT']);
+      expect(flows(rulesOf('gateway', 'ingress'), 'from')).toEqual([`anywhere:${PORTS['gateway']}`, `monitoring:${management}`].sort());
       for (const service of WITH_DATABASE) {
-        const ingress = peers(policies.get(service).ingress, 'from').filter((peer) => peer !== 'monitoring');
-        expect({ service, ingress: service === 'user-service' ? ingress.filter((peer) => peer === 'gateway') : ingress }).toEqual({ service, ingress: ['gateway'] });
-        const egress = new Set(peers(policies.get(service).egress, 'to'));
-        const allowed = new Set(['kube-dns', 'kube-system', 'platform-kafka', 'platform-postgres', 'jaeger', 'user-service']);
-        expect({ service, unexpected: [...egress].filter((peer) => !allowed.has(peer)) }).toEqual({ service, unexpected: [] });
-        expect({ service, reaches: ['platform-kafka', 'platform-postgres', 'jaeger'].every((peer) => egress.has(peer)) }).toEqual({ service, reaches: true });
+        const ingress = flows(rulesOf(service, 'ingress'), 'from');
+        expect({ service, ingress: ingress.filter((flow) => !['order-service', 'notification-service'].some((peer) => service === 'user-service' && flow === `${peer}:${PORTS[service]}`)) })
+          .toEqual({ service, ingress: [`gateway:${PORTS[service]}`, `monitoring:${management}`].sort() });
+        const egress = new Set(flows(rulesOf(service, 'egress'), 'to').map((flow) => flow.split(':')[0]));
+        const allowed = new Set(['kube-dns', 'platform-kafka', 'platform-postgres', 'otel-collector', 'user-service']);
+        expect({ service, unexpected: [...egress].filter((each) => !allowed.has(each)) }).toEqual({ service, unexpected: [] });
+        expect({ service, reaches: ['platform-kafka', 'platform-postgres', 'otel-collector'].every((each) => egress.has(each)) }).toEqual({ service, reaches: true });
       }
+    });
+
+    it.each(OVERLAYS)('%s: gateways share their rate limits through a Redis without persistence that only they reach', (overlay) => {
+      const objects = rendered.get(overlay)!;
+      const gateway = container(deployments(overlay).find((deployment) => deployment.metadata.name === 'gateway')!);
+      expect(gateway.env.find((variable: { name: string }) => variable.name === 'REDIS_URL').valueFrom).toEqual({ secretKeyRef: { name: 'gateway-redis', key: 'url' } });
+      const redis = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'redis')!;
+      const args: string[] = redis.spec.template.spec.containers[0].args;
+      expect(args.join(' ')).toMatch(/--save\s+--appendonly no/);
+      expect(redis.spec.template.spec.volumes).not.toEqual(expect.arrayContaining([expect.objectContaining({ persistentVolumeClaim: expect.anything() })]));
+      const policy = objects.find((object) => object.kind === 'NetworkPolicy' && object.metadata.name === 'redis')!;
+      expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } }], ports: [{ protocol: 'TCP', port: 6379 }] }]);
     });
 
     it('creates exactly the topics of the event catalog, and one dead-letter topic per consumer group', () => {
@@ -208,14 +210,70 @@ describe('deployment artifacts', () => {
         }
       }
       for (const service of WITH_DATABASE) {
-        const migration = Object.entries(services).find(([, definition]: [string, any]) => definition.command?.join?.(' ') === 'node migrate.js' && definition.build?.args?.APP === service);
+        const migration = Object.entries(services).find(([, definition]: [string, any]) => definition.command?.join?.(' ') === 'node migrate.js' && definition.image === services[service].image);
         expect(migration).toBeDefined();
         expect(services[service].depends_on[migration![0]]).toEqual({ condition: 'service_completed_successfully' });
+        // A migration that ran before Postgres was reachable tries again instead of blocking the start for good.
+        expect((migration![1] as { restart?: string }).restart).toMatch(/^on-failure/);
       }
       expect(services['gateway'].ports).toEqual(['3000:3000']);
       expect(services['jaeger'].ports).toEqual(expect.arrayContaining(['16686:16686']));
       expect(services['kafka'].environment.KAFKA_PROCESS_ROLES).toBe('broker,controller');
       expect(services['postgres'].volumes).toEqual(expect.arrayContaining(['./k8s/infra/postgres/init.sql:/platform/init.sql:ro']));
+    });
+
+    it('reports Postgres healthy only once it accepts TCP connections (pg_isready -h), not during initdb', () => {
+      const test = compose().services['postgres'].healthcheck.test.join(' ');
+      expect(test).toMatch(/pg_isready -h 127\.0\.0\.1\b/);
+    });
+
+    it('builds each image once, with the version of its package.json, and the one-shot jobs reuse it', () => {
+      const { services } = compose();
+      const builders = Object.entries(services).filter(([, definition]: [string, any]) => definition.build);
+      expect(builders.map(([name]) => name).sort()).toEqual([...SERVICES].sort());
+      for (const service of SERVICES) {
+        const version = JSON.parse(readFileSync(join(REPO_ROOT, 'apps', service, 'package.json'), 'utf8')).version;
+        expect({ service, version: /:-([^}]+)\}$/.exec(services[service].build.args.SERVICE_VERSION)?.[1] }).toEqual({ service, version });
+        for (const [name, definition] of Object.entries(services) as [string, any][]) {
+          if (name !== service && definition.image === services[service].image) expect({ name, pull: definition.pull_policy }).toEqual({ name, pull: 'never' });
+        }
+      }
+    });
+
+    it('gives every service a stop grace period that covers its graceful shutdown, and the gateway the timeouts of Kubernetes', () => {
+      const { services } = compose();
+      for (const service of SERVICES) {
+        const env = services[service].environment;
+        const needed = (Number(env.SHUTDOWN_DELAY_MS) + Number(env.SHUTDOWN_TIMEOUT_MS)) / 1000;
+        expect(needed).toBeGreaterThanOrEqual(25);
+        expect({ service, grace: Number.parseInt(services[service].stop_grace_period, 10) >= needed }).toEqual({ service, grace: true });
+      }
+      const k8sGateway = configMapData(rendered.get('apps/gateway')!, 'gateway');
+      for (const name of ['USER_SERVICE_TIMEOUT_MS', 'ORDER_SERVICE_TIMEOUT_MS', 'NOTIFICATION_SERVICE_TIMEOUT_MS', 'UPSTREAM_TIMEOUT_MS']) {
+        expect({ name, compose: services['gateway'].environment[name]?.toString() }).toEqual({ name, compose: k8sGateway[name] });
+      }
+    });
+
+    it('runs the core platform by default, a mail catcher for notification-service, and Prometheus + Grafana in the observability profile', () => {
+      const { services } = compose();
+      const core = Object.entries(services).filter(([, definition]: [string, any]) => !definition.profiles).map(([name]) => name);
+      expect(core).toEqual(expect.arrayContaining([...SERVICES, 'postgres', 'kafka', 'redis', 'otel-collector', 'jaeger', 'mailpit']));
+      expect(services['mailpit'].image).toMatch(/^axllent\/mailpit:/);
+      expect(services['notification-service'].environment.SMTP_URL).toBe('smtp://mailpit:1025');
+      expect(services['notification-service'].depends_on['mailpit']).toBeDefined();
+      for (const name of ['prometheus', 'grafana']) expect({ name, profiles: services[name].profiles }).toEqual({ name, profiles: ['observability'] });
+      // Prometheus scrapes every service's management port by its compose name.
+      const scrape = parse(readFileSync(join(REPO_ROOT, 'tools', 'prometheus', 'prometheus.compose.yml'), 'utf8'));
+      const targets = scrape.scrape_configs.flatMap((job: { static_configs: { targets: string[] }[] }) => job.static_configs.flatMap((each) => each.targets)).sort();
+      expect(targets).toEqual(SERVICES.map((service) => `${service}:${services[service].environment.MANAGEMENT_PORT}`).sort());
+      // Grafana gets the data source and the same dashboard file Kubernetes provisions.
+      expect(services['grafana'].volumes).toEqual(expect.arrayContaining(['./k8s/monitoring/dashboards:/var/lib/grafana/dashboards:ro', './tools/grafana/provisioning:/etc/grafana/provisioning:ro']));
+      const datasource = parse(readFileSync(join(REPO_ROOT, 'tools', 'grafana', 'provisioning', 'datasources', 'prometheus.yml'), 'utf8')).datasources[0];
+      expect(datasource).toEqual(expect.objectContaining({ type: 'prometheus', url: 'http://prometheus:9090' }));
+      // Traces: every service sends to the collector, which runs the pipeline Kubernetes runs.
+      for (const service of SERVICES) expect(services[service].environment.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4318');
+      expect(services['otel-collector'].volumes).toEqual(['./k8s/infra/otel-collector/config.yaml:/etc/otelcol/config.yaml:ro']);
+      expect(services['otel-collector'].environment.JAEGER_OTLP_ENDPOINT).toBe('jaeger:4317');
     });
   });
 

@@ -148,7 +148,7 @@ describe('observability: one trace per request, metrics, correlated logs', () =>
   });
 
   it('has every metric the Grafana dashboard queries', async () => {
-    const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'docs', 'grafana', 'platform-dashboard.json'), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
+    const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'k8s', 'monitoring', 'dashboards', 'platform-dashboard.json'), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
     const queried = new Set(dashboard.panels.flatMap((panel) => panel.targets ?? []).flatMap((target) => [...target.expr.matchAll(/\b([a-z_]+_(?:total|seconds|bytes|rows|lag|state|bucket|count|sum))\b/g)].map((match) => match[1])));
     const exposed = new Set((await Promise.all(SERVICES.map((service) => scrapeFamilies(platform.managementUrl(service))))).flatMap((families) => [...families]));
 

@@ -50,11 +50,14 @@ async function up(): Promise<void> {
       adminEmails: (env['ADMIN_EMAILS'] ?? 'admin@example.com').split(',').map((email) => email.trim()),
       logFormat: env['LOG_FORMAT'] === 'json' || !process.stdout.isTTY ? 'json' : 'pretty',
       logLevel: env['LOG_LEVEL'] ?? 'info',
+      // PROMETHEUS=1: Debian's Prometheus (fetched into .cache once) with tools/prometheus/prometheus.yml.
+      prometheus: env['PROMETHEUS'] === '1' ? { port: int('PROMETHEUS_PORT', 9090), dataDir: join(CACHE_DIR, 'prometheus', 'dev') } : undefined,
     },
     log,
   );
   log(`gateway: ${platform.url('gateway')}/api/v1   API docs: ${platform.url('gateway')}/docs`);
   log(`operations: ${SERVICE_NAMES.map((service) => `${service} ${platform.managementUrl(service)}/metrics`).join(', ')}; upstreams: ${platform.managementUrl('gateway')}/health`);
+  if (platform.prometheus) log(`prometheus: ${platform.prometheus.url}/targets (try the query outbox_backlog_rows)`);
   log('press Ctrl-C to stop');
   let stopping = false;
   const stop = async () => {

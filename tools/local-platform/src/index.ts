@@ -5,5 +5,6 @@ export * from './managed-process.ts';
 export * from './paths.ts';
 export * from './postgres.ts';
 export * from './prometheus.ts';
+export * from './prometheus-server.ts';
 export * from './services.ts';
 export * from './wait.ts';

@@ -70,8 +70,9 @@ export async function startKafka(options: KafkaOptions): Promise<KafkaBroker> {
   if (await isPortOpen(options.port)) throw new Error(`port ${options.port} is taken; is another Kafka running? (set KAFKA_BROKERS to use it)`);
   const properties = writeServerProperties(options);
   if (!existsSync(join(options.dataDir, 'log', 'meta.properties'))) {
+    // `--cluster-id=<id>`: a random id may start with '-', which the tool would read as an option.
     const clusterId = randomBytes(16).toString('base64url');
-    execFileSync('java', javaArgs(options, 'kafka.tools.StorageTool', ['format', '--cluster-id', clusterId, '--config', properties, '--standalone', '--ignore-formatted']), {
+    execFileSync('java', javaArgs(options, 'kafka.tools.StorageTool', ['format', `--cluster-id=${clusterId}`, '--config', properties, '--standalone', '--ignore-formatted']), {
       stdio: 'ignore',
     });
   }

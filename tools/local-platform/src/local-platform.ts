@@ -4,6 +4,7 @@ import { dropDatabase, setupDatabase, type DatabaseOptions } from './database.ts
 import { startKafka, type KafkaBroker, type KafkaOptions } from './kafka.ts';
 import type { ManagedProcess } from './managed-process.ts';
 import { distEntry } from './paths.ts';
+import { startPrometheus, type PrometheusServer } from './prometheus-server.ts';
 import { freePort } from './wait.ts';
 import {
   BACKEND_SERVICES,
@@ -36,6 +37,8 @@ export interface LocalPlatformOptions {
   /** Services inherit the caller's environment (see PlatformWiring.inheritEnv). */
   inheritEnv?: boolean;
   nodeArgs?: PlatformWiring['nodeArgs'];
+  /** Also run Prometheus scraping every service's management port (tools/prometheus/prometheus.yml). */
+  prometheus?: { port: number; dataDir: string; scrapeIntervalSeconds?: number };
 }
 
 /**
@@ -45,6 +48,7 @@ export interface LocalPlatformOptions {
 export class LocalPlatform {
   readonly wiring: PlatformWiring;
   kafka?: KafkaBroker;
+  prometheus?: PrometheusServer;
   private readonly processes = new Map<ServiceName, ManagedProcess>();
   /** More instances of a service (scaling tests), stopped with the platform. */
   private readonly replicas: ManagedProcess[] = [];
@@ -80,6 +84,11 @@ export class LocalPlatform {
     try {
       for (const service of BACKEND_SERVICES) log(`${service}: ${runMigrations(service, options.database)}`);
       await Promise.all(SERVICE_NAMES.map((service) => platform.startService(service)));
+      if (options.prometheus) {
+        const managementPorts = Object.fromEntries(SERVICE_NAMES.map((service) => [service, options.ports[service].management])) as Record<ServiceName, number>;
+        platform.prometheus = await startPrometheus({ ...options.prometheus, managementPorts, output: LocalPlatform.outputFor(options.output, 'prometheus') });
+        log(`prometheus: ${platform.prometheus.url} scraping ${SERVICE_NAMES.length} services`);
+      }
       log(`ready: gateway on ${serviceUrl(platform.wiring, 'gateway')}`);
       return platform;
     } catch (error) {
@@ -163,8 +172,9 @@ export class LocalPlatform {
     this.processes.delete(service);
   }
 
-  /** Stops the services (gateway first), then Kafka if this platform started it. */
+  /** Stops Prometheus, the services (gateway first), then Kafka if this platform started it. */
   async stop(): Promise<void> {
+    await this.prometheus?.process.stop();
     await Promise.all(this.replicas.splice(0).map((replica) => replica.stop()));
     const order: ServiceName[] = ['gateway', 'user-service', 'order-service', 'notification-service'];
     for (const service of order) {

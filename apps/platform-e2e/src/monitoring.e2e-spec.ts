@@ -1,0 +1,167 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensurePrometheus, REPO_ROOT } from '@platform/local-platform';
+import { parse, stringify } from 'yaml';
+import { type Manifest, OVERLAYS, render, SERVICES } from './support/kubernetes';
+
+const TESTS_DIR = join(REPO_ROOT, 'k8s', 'monitoring', 'tests');
+const OBSERVABILITY_DOC = () => readFileSync(join(REPO_ROOT, 'docs', 'observability.md'), 'utf8');
+
+/** Runs promtool in a folder holding the PrometheusRule's spec as a plain rules file, and the tests. */
+function promtool(rules: unknown, args: (rulesFile: string) => string[]): { status: number | null; output: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'promtool-'));
+  try {
+    writeFileSync(join(dir, 'platform-alerts.rules.yaml'), stringify(rules));
+    for (const file of readdirSync(TESTS_DIR)) copyFileSync(join(TESTS_DIR, file), join(dir, file));
+    const run = spawnSync(join(ensurePrometheus(), 'promtool'), args('platform-alerts.rules.yaml'), { cwd: dir, encoding: 'utf8' });
+    return { status: run.status, output: `${run.stdout}${run.stderr}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Metric names the services declare (counter/gauge/histogram calls in the code). */
+function declaredMetrics(): Set<string> {
+  const files = spawnSync('git', ['ls-files', 'libs/*.ts', 'apps/*.ts'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout.split('\n').filter((file) => file && !file.endsWith('.spec.ts'));
+  const names = files.flatMap((file) => [...readFileSync(join(REPO_ROOT, file), 'utf8').matchAll(/\b(?:counter|gauge|histogram)\(\s*'([a-z_:]+)'/g)].map((match) => match[1]));
+  return new Set(names.flatMap((name) => [name, `${name}_bucket`, `${name}_count`, `${name}_sum`]));
+}
+
+describe('monitoring as code', () => {
+  const monitoring = render('monitoring');
+  const rule = monitoring.find((object) => object.kind === 'PrometheusRule')!;
+  const alerts: { alert: string; expr: string; labels: Record<string, string>; annotations: Record<string, string> }[] = rule.spec.groups.flatMap((group: { rules: object[] }) => group.rules).filter((each: { alert?: string }) => each.alert);
+
+  it('a fresh clone without root gets a clear message instead of a missing promtool', () => {
+    const clone = mkdtempSync(join(tmpdir(), 'fresh-clone-'));
+    try {
+      mkdirSync(join(clone, 'tools', 'prometheus'), { recursive: true });
+      copyFileSync(join(REPO_ROOT, 'tools', 'prometheus', 'ensure-prometheus.sh'), join(clone, 'tools', 'prometheus', 'ensure-prometheus.sh'));
+      for (const dir of [clone, join(clone, 'tools'), join(clone, 'tools', 'prometheus')]) chmodSync(dir, 0o755);
+      chmodSync(join(clone, 'tools', 'prometheus', 'ensure-prometheus.sh'), 0o755);
+      const script = join(clone, 'tools', 'prometheus', 'ensure-prometheus.sh');
+      // As an unprivileged user (nobody, when the suite runs as root).
+      const run = process.getuid?.() === 0 ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', script], { encoding: 'utf8' }) : spawnSync(script, { encoding: 'utf8' });
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 1, stderr: expect.stringContaining('apt-get download needs root') });
+      expect(run.stderr).toContain('apt-get download prometheus && dpkg-deb -x');
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
+  });
+
+  it('promtool accepts the PrometheusRule', () => {
+    const check = promtool(rule.spec, (file) => ['check', 'rules', file]);
+    expect(check).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it('promtool rejects a broken rule (the control case)', () => {
+    const broken = { groups: [{ name: 'broken', rules: [{ alert: 'Broken', expr: 'sum by (service) (rate(http_server_request_duration_seconds_count[5m])' }] }] };
+    expect(promtool(broken, (file) => ['check', 'rules', file]).status).not.toBe(0);
+  });
+
+  it.each(['prometheus.yml', 'prometheus.compose.yml'])('promtool accepts the scrape config tools/prometheus/%s', (file) => {
+    const check = spawnSync(join(ensurePrometheus(), 'promtool'), ['check', 'config', join(REPO_ROOT, 'tools', 'prometheus', file)], { encoding: 'utf8' });
+    expect({ status: check.status, output: `${check.stdout}${check.stderr}` }).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it('every alert passes its promtool unit tests (input series in k8s/monitoring/tests)', () => {
+    const run = promtool(rule.spec, () => ['test', 'rules', ...readdirSync(TESTS_DIR)]);
+    expect(run).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+
+  it('the unit tests fail when an alert changes (they assert the firing alert, not just that rules load)', () => {
+    const changed = structuredClone(rule.spec);
+    const outbox = changed.groups.flatMap((group: { rules: { alert?: string; expr: string }[] }) => group.rules).find((each: { alert?: string }) => each.alert === 'PlatformOutboxStuck');
+    outbox.expr = outbox.expr.replace('> 60', '> 600');
+    const run = promtool(changed, () => ['test', 'rules', ...readdirSync(TESTS_DIR)]);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toContain('PlatformOutboxStuck');
+  });
+
+  it('covers what SREs need: error and latency SLO burn, consumer lag, outbox age, dead letters, open circuits, pod restarts', () => {
+    const text = alerts.map((each) => each.expr).join('\n');
+    for (const metric of ['http_server_request_duration_seconds_count', 'http_server_request_duration_seconds_bucket', 'kafka_consumer_lag', 'outbox_oldest_unsent_age_seconds', 'events_dead_lettered_total', 'gateway_upstream_circuit_state', 'kube_pod_container_status_restarts_total']) {
+      expect({ metric, used: text.includes(metric) || JSON.stringify(rule.spec).includes(metric) }).toEqual({ metric, used: true });
+    }
+  });
+
+  it('every alert is unit-tested, has a severity, a summary and a runbook entry in docs/observability.md', () => {
+    const tests = readdirSync(TESTS_DIR).flatMap((file) => parse(readFileSync(join(TESTS_DIR, file), 'utf8')).tests);
+    const tested = new Set(tests.flatMap((test: { alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }) => (test.alert_rule_test ?? []).filter((each) => each.exp_alerts.length > 0).map((each) => each.alertname)));
+    const doc = OBSERVABILITY_DOC();
+    for (const { alert, labels, annotations } of alerts) {
+      const anchor = alert.toLowerCase();
+      expect({ alert, tested: tested.has(alert), severity: labels?.severity, runbook: annotations?.runbook_url?.endsWith(`docs/observability.md#${anchor}`), summary: Boolean(annotations?.summary) }).toEqual({ alert, tested: true, severity: expect.stringMatching(/^(critical|warning)$/), runbook: true, summary: true });
+      expect({ alert, documented: new RegExp(`^#{2,4} ${alert}$`, 'm').test(doc) }).toEqual({ alert, documented: true });
+    }
+  });
+
+  it('alerts on metrics the services really expose (or that kube-state-metrics and Prometheus provide)', () => {
+    const declared = declaredMetrics();
+    const external = new Set(['kube_pod_container_status_restarts_total', 'up']);
+    const recorded = new Set<string>(rule.spec.groups.flatMap((group: { rules: { record?: string }[] }) => group.rules.map((each) => each.record).filter(Boolean)));
+    const functions = new Set(['sum', 'max', 'rate', 'increase', 'deriv', 'by', 'and', 'or', 'histogram_quantile']);
+    const used: string[] = rule.spec.groups.flatMap((group: { rules: { expr: string }[] }) => group.rules.flatMap((each) => [...each.expr.replace(/\{[^}]*\}/g, '').replace(/by \([^)]*\)/g, '').matchAll(/\b([a-z_][a-z0-9_:]*)\b/g)].map((match) => match[1])));
+    const unknown = [...new Set(used)].filter((name) => !functions.has(name) && !declared.has(name) && !external.has(name) && !recorded.has(name) && !/^\d/.test(name));
+    expect(unknown).toEqual([]);
+  });
+
+  it('provisions the Grafana dashboard for the sidecar: the JSON file under k8s/monitoring/dashboards, in every overlay', () => {
+    const file = readFileSync(join(REPO_ROOT, 'k8s', 'monitoring', 'dashboards', 'platform-dashboard.json'), 'utf8');
+    for (const overlay of OVERLAYS) {
+      const configMap = render(overlay).find((object) => object.kind === 'ConfigMap' && object.metadata.labels?.['grafana_dashboard'] === '1')!;
+      expect(configMap).toBeDefined();
+      expect(JSON.parse(configMap.data!['platform-dashboard.json'])).toEqual(JSON.parse(file));
+    }
+    expect(OBSERVABILITY_DOC()).toContain('k8s/monitoring/dashboards/platform-dashboard.json');
+  });
+
+  it.each(OVERLAYS)('%s: every service is scraped on its management port by a PodMonitor; no prometheus.io annotations', (overlay) => {
+    const objects = render(overlay);
+    expect(JSON.stringify(objects)).not.toContain('prometheus.io/');
+    for (const service of SERVICES) {
+      const monitor = objects.find((object) => object.kind === 'PodMonitor' && object.metadata.name === service)!;
+      expect({ service, selector: monitor.spec.selector.matchLabels, endpoints: monitor.spec.podMetricsEndpoints.map((each: { port: string; path: string }) => `${each.port}${each.path}`) }).toEqual({
+        service,
+        selector: { 'app.kubernetes.io/name': service },
+        endpoints: ['management/metrics'],
+      });
+      const deployment = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === service)!;
+      expect(deployment.spec.template.spec.containers[0].ports.map((port: { name: string }) => port.name)).toContain('management');
+    }
+    expect(objects.find((object) => object.kind === 'PrometheusRule')).toBeDefined();
+  });
+
+  it('turns on CloudNativePG\'s PodMonitor and Strimzi\'s broker metrics and kafka-exporter', () => {
+    const infra = render('infra');
+    expect(infra.find((object) => object.kind === 'Cluster')!.spec.monitoring.enablePodMonitor).toBe(true);
+    const kafka = infra.find((object) => object.kind === 'Kafka')!;
+    expect(kafka.spec.kafkaExporter).toEqual(expect.objectContaining({ groupRegex: expect.any(String) }));
+    const { name, key } = kafka.spec.kafka.metricsConfig.valueFrom.configMapKeyRef;
+    const rules = infra.find((object): object is Manifest => object.kind === 'ConfigMap' && object.metadata.name === name)?.data?.[key];
+    expect(parse(rules!).rules.length).toBeGreaterThan(0);
+    expect(render('monitoring').map((object) => `${object.kind}/${object.metadata.name}`)).toEqual(expect.arrayContaining(['PodMonitor/platform-kafka']));
+  });
+
+  it('sends traces through an OpenTelemetry Collector that limits memory, keeps every error trace and a share of the rest, batches, and exports to Jaeger', () => {
+    const infra = render('infra');
+    const configMap = infra.find((object) => object.kind === 'ConfigMap' && object.metadata.name.startsWith('otel-collector'))!;
+    const config = parse(configMap.data!['config.yaml']);
+    const collector = infra.find((object) => object.kind === 'Deployment' && object.metadata.name === 'otel-collector')!.spec.template.spec;
+    expect(collector.volumes[0].configMap.name).toBe(configMap.metadata.name);
+    const env = Object.fromEntries(collector.containers[0].env.map((each: { name: string; value: string }) => [each.name, each.value]));
+    expect(env).toEqual(expect.objectContaining({ JAEGER_OTLP_ENDPOINT: 'jaeger-collector:4317', SAMPLING_PERCENTAGE: expect.stringMatching(/^\d+$/) }));
+    expect(config.service.pipelines.traces).toEqual({ receivers: ['otlp'], processors: ['memory_limiter', 'tail_sampling', 'batch'], exporters: ['otlp/jaeger'] });
+    const policies = config.processors.tail_sampling.policies;
+    expect(policies).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'status_code', status_code: { status_codes: ['ERROR'] } }), expect.objectContaining({ type: 'probabilistic' })]));
+    expect(config.exporters['otlp/jaeger'].endpoint).toBe('${env:JAEGER_OTLP_ENDPOINT}');
+    expect(config.processors.tail_sampling.policies.find((policy: { type: string }) => policy.type === 'probabilistic').probabilistic.sampling_percentage).toBe('${env:SAMPLING_PERCENTAGE}');
+    for (const overlay of OVERLAYS) {
+      const shared = render(overlay).find((object) => object.kind === 'ConfigMap' && object.metadata.name === 'platform-shared')!.data!;
+      // Services keep every span: the collector decides once the trace is complete.
+      expect({ overlay, endpoint: shared['OTEL_EXPORTER_OTLP_ENDPOINT'], sampler: shared['OTEL_TRACES_SAMPLER'] }).toEqual({ overlay, endpoint: 'http://otel-collector:4318', sampler: 'parentbased_always_on' });
+    }
+  });
+});
