@@ -21,8 +21,10 @@ function problem(status: number) {
  * What every operation shares, added in one place: the problems it can give by its shape (a body,
  * a token, any request at all), and `security: []` stated where an operation is public.
  */
-function completeOperation(operation: OperationObject): void {
+function completeOperation(method: (typeof METHODS)[number], operation: OperationObject): void {
   const secured = (operation.security ?? []).length > 0;
+  // service-kit's HTTP caching tags every GET of JSON; a matching If-None-Match gets a 304.
+  if (method === 'get') operation.responses['304'] ??= { description: 'Not modified: `If-None-Match` matched the current `ETag`; no body.' };
   operation.security ??= [];
   const shared = [...EVERY_OPERATION, ...(operation.requestBody ? WITH_BODY : []), ...(secured ? WITH_TOKEN : [])];
   for (const status of shared) operation.responses[String(status)] ??= problem(status);
@@ -60,7 +62,7 @@ export function buildOpenApiDocument(app: INestApplication, version = '1.0.0'): 
   for (const path of Object.values(document.paths)) {
     for (const method of METHODS) {
       const operation = path[method];
-      if (operation) completeOperation(operation);
+      if (operation) completeOperation(method, operation);
     }
   }
   return document;
