@@ -1,4 +1,4 @@
-import { jsonTextTooDeep, jsonValueTooDeep } from './json-depth';
+import { jsonTextTooDeep, jsonValueProblem, jsonValueTooDeep } from './json-depth';
 
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
@@ -15,5 +15,11 @@ describe('JSON nesting bound', () => {
     expect(jsonValueTooDeep({ items: [{ sku: [] }] }, 3)).toBe(true);
     expect(jsonValueTooDeep('text', 1)).toBe(false);
     expect(jsonValueTooDeep(JSON.parse(`{"items":[{"sku":${nested(200_000)}}]}`), 32)).toBe(true);
+  });
+
+  it('refuses text that is not well-formed Unicode, in values and in field names', () => {
+    expect(jsonValueProblem(JSON.parse('{"email":"a\\ud800@b.co"}'), 32)).toMatch(/lone surrogate/);
+    expect(jsonValueProblem(JSON.parse('{"a":[{"\\udc00":1}]}'), 32)).toMatch(/field name/);
+    expect(jsonValueProblem(JSON.parse('{"a":"\\ud83d\\ude00"}'), 32)).toBeUndefined();
   });
 });

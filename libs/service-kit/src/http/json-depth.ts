@@ -35,29 +35,48 @@ export function jsonTextTooDeep(text: Buffer | string, maxDepth: number): boolea
   return false;
 }
 
-/** True when a parsed JSON value nests arrays/objects deeper than `maxDepth` (an explicit stack, no recursion). */
-export function jsonValueTooDeep(value: unknown, maxDepth: number): boolean {
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const isWellFormed = (text: string) => !LONE_SURROGATE.test(text);
+
+/** What is wrong with a parsed JSON body, if anything, found with an explicit stack (no recursion). */
+export function jsonValueProblem(value: unknown, maxDepth: number): string | undefined {
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length > 0) {
     const [current, depth] = stack.pop() as [unknown, number];
+    // A lone surrogate (`"\ud800"`) is valid JSON but not text: validators and drivers choke on it.
+    if (typeof current === 'string' && !isWellFormed(current)) return 'The body contains a string that is not well-formed Unicode (a lone surrogate).';
     if (typeof current !== 'object' || current === null || Buffer.isBuffer(current)) continue;
-    if (depth + 1 > maxDepth) return true;
-    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+    if (depth + 1 > maxDepth) return `The body nests arrays and objects deeper than ${maxDepth} levels.`;
+    for (const [key, child] of Object.entries(current)) {
+      if (!isWellFormed(key)) return 'The body contains a field name that is not well-formed Unicode (a lone surrogate).';
+      stack.push([child, depth + 1]);
+    }
   }
-  return false;
+  return undefined;
+}
+
+/** True when a parsed JSON value nests arrays/objects deeper than `maxDepth`. */
+export function jsonValueTooDeep(value: unknown, maxDepth: number): boolean {
+  return jsonValueProblem(value, maxDepth)?.includes('deeper') ?? false;
 }
 
 /**
- * Refuses bodies that nest deeper than `maxDepth` with a 400 problem, before any route, pipe or
- * class-transformer (which recurses once per level and overflows the stack at a few thousand)
- * sees them. Services check the parsed body; the gateway, which keeps bodies as bytes, scans them.
+ * Refuses bodies that nest deeper than `maxDepth` (or, once parsed, carry text that is not
+ * well-formed Unicode) with a 400 problem, before any route, pipe or class-transformer (which
+ * recurses once per level and overflows the stack at a few thousand) sees them. Services check
+ * the parsed body; the gateway, which keeps bodies as bytes, scans them for depth.
  */
 export function limitJsonNesting(fastify: FastifyInstance, maxDepth: number): void {
   fastify.addHook('preValidation', (request, reply, done) => {
     const body = request.body;
-    const tooDeep = Buffer.isBuffer(body) ? jsonTextTooDeep(body, maxDepth) : typeof body === 'string' ? jsonTextTooDeep(body, maxDepth) : jsonValueTooDeep(body, maxDepth);
-    if (!tooDeep) return done();
-    const { problem } = toProblem(new ValidationProblemException([{ field: 'body', message: `The body nests arrays and objects deeper than ${maxDepth} levels.` }]), request.url.split('?')[0]);
+    const found =
+      Buffer.isBuffer(body) || typeof body === 'string'
+        ? jsonTextTooDeep(body, maxDepth)
+          ? `The body nests arrays and objects deeper than ${maxDepth} levels.`
+          : undefined
+        : jsonValueProblem(body, maxDepth);
+    if (!found) return done();
+    const { problem } = toProblem(new ValidationProblemException([{ field: 'body', message: found }]), request.url.split('?')[0]);
     problem.requestId = String(request.id);
     void reply.header(REQUEST_ID_HEADER, request.id);
     sendProblem(reply, problem);
