@@ -35,6 +35,8 @@ export function jsonTextTooDeep(text: Buffer | string, maxDepth: number): boolea
   return false;
 }
 
+const tooDeep = (maxDepth: number) => `The body nests arrays and objects deeper than ${maxDepth} levels.`;
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const isWellFormed = (text: string) => !LONE_SURROGATE.test(text);
 
@@ -46,18 +48,13 @@ export function jsonValueProblem(value: unknown, maxDepth: number): string | und
     // A lone surrogate (`"\ud800"`) is valid JSON but not text: validators and drivers choke on it.
     if (typeof current === 'string' && !isWellFormed(current)) return 'The body contains a string that is not well-formed Unicode (a lone surrogate).';
     if (typeof current !== 'object' || current === null || Buffer.isBuffer(current)) continue;
-    if (depth + 1 > maxDepth) return `The body nests arrays and objects deeper than ${maxDepth} levels.`;
+    if (depth + 1 > maxDepth) return tooDeep(maxDepth);
     for (const [key, child] of Object.entries(current)) {
       if (!isWellFormed(key)) return 'The body contains a field name that is not well-formed Unicode (a lone surrogate).';
       stack.push([child, depth + 1]);
     }
   }
   return undefined;
-}
-
-/** True when a parsed JSON value nests arrays/objects deeper than `maxDepth`. */
-export function jsonValueTooDeep(value: unknown, maxDepth: number): boolean {
-  return jsonValueProblem(value, maxDepth)?.includes('deeper') ?? false;
 }
 
 /**
@@ -69,12 +66,8 @@ export function jsonValueTooDeep(value: unknown, maxDepth: number): boolean {
 export function limitJsonNesting(fastify: FastifyInstance, maxDepth: number): void {
   fastify.addHook('preValidation', (request, reply, done) => {
     const body = request.body;
-    const found =
-      Buffer.isBuffer(body) || typeof body === 'string'
-        ? jsonTextTooDeep(body, maxDepth)
-          ? `The body nests arrays and objects deeper than ${maxDepth} levels.`
-          : undefined
-        : jsonValueProblem(body, maxDepth);
+    const asBytes = Buffer.isBuffer(body) || typeof body === 'string';
+    const found = asBytes ? (jsonTextTooDeep(body, maxDepth) ? tooDeep(maxDepth) : undefined) : jsonValueProblem(body, maxDepth);
     if (!found) return done();
     const { problem } = toProblem(new ValidationProblemException([{ field: 'body', message: found }]), request.url.split('?')[0]);
     problem.requestId = String(request.id);
