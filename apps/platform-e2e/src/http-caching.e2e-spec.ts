@@ -62,6 +62,19 @@ describe('HTTP caching through the gateway', () => {
     expect({ status: otherTag.status, body: otherTag.body }).toEqual({ status: 200, body: first.body });
   });
 
+  it('passes through the gateway unchanged: the service and the gateway give the same tag, and both honour it', async () => {
+    for (const [service, path] of [['user-service', '/api/v1/users/me'], ['order-service', `/api/v1/orders/${orderId}`], ['notification-service', '/api/v1/notifications']] as const) {
+      const direct = await fetch(`${platform.url(service)}${path}`, { headers: { authorization: `Bearer ${user.accessToken}` } });
+      const proxied = await fetch(`${platform.url('gateway')}${path}`, { headers: { authorization: `Bearer ${user.accessToken}` } });
+      const revalidated = await fetch(`${platform.url('gateway')}${path}`, { headers: { authorization: `Bearer ${user.accessToken}`, 'if-none-match': direct.headers.get('etag') as string } });
+      expect({ service, direct: [direct.status, direct.headers.get('etag'), direct.headers.get('cache-control'), direct.headers.get('vary')], revalidated: revalidated.status }).toEqual({
+        service,
+        direct: [200, proxied.headers.get('etag'), proxied.headers.get('cache-control'), proxied.headers.get('vary')],
+        revalidated: 304,
+      });
+    }
+  });
+
   it('changes the tag when the data changes, so a stale copy is never confirmed', async () => {
     const profile = await platform.api.get('/users/me', { token: user.accessToken });
     const orders = await platform.api.get('/orders', { token: user.accessToken });
