@@ -142,6 +142,18 @@ describe('a corpus of malformed requests', () => {
     });
   });
 
+  it.each(['gateway', 'user-service'] as const)('refuses a lone surrogate in an email at %s with a 400 problem (it used to crash the email validator: 500)', async (service) => {
+    const response = await fetch(`${platform.url(service)}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email":"a\\ud800@example.com","password":"password-123","displayName":"x"}',
+    });
+    expect({ status: response.status, body: await response.json() }).toEqual({
+      status: 400,
+      body: expect.objectContaining({ status: 400, errors: [{ field: 'body', message: expect.stringMatching(/lone surrogate/) }] }),
+    });
+  });
+
   describe('an upload over the body limit', () => {
     const targets = [
       ['gateway', 'POST', '/api/v1/auth/register'],
