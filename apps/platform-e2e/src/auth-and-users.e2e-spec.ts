@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { ADMIN_EMAIL, expectProblem, registerUser, TestPlatform } from '@platform/testing';
+import { ADMIN_EMAIL, OpenApiContract, expectProblem, registerUser, TestPlatform } from '@platform/testing';
 
 describe('accounts through the gateway: register, login, tokens, profile', () => {
   let platform: TestPlatform;
 
   beforeAll(async () => {
     platform = await TestPlatform.start('auth-and-users');
+    // Every answer this suite receives must be one the served OpenAPI document describes.
+    platform.api.checkAgainst(await OpenApiContract.load(platform.url('gateway')));
   });
 
   afterAll(async () => {
@@ -143,5 +145,19 @@ describe('accounts through the gateway: register, login, tokens, profile', () =>
     expect(kept.body.requestId).toBe('trace-me-123');
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(refused.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('received only answers the served OpenAPI document describes (checked on each one)', async () => {
+    expect(platform.api.checkedAnswers).toBeGreaterThan(10);
+    // The check itself can fail: a profile with a field too many, a wrong type, or an undeclared status is drift.
+    const contract = await OpenApiContract.load(platform.url('gateway'));
+    const user = await registerUser(api());
+    const profile = (await api().get('/users/me', { token: user.accessToken })).body;
+    const url = `${api().baseUrl}/users/me`;
+    const check = (status: number, body: unknown) => contract.responseViolations('GET', url, { status, contentType: 'application/json; charset=utf-8', body, text: JSON.stringify(body) });
+    expect(check(200, profile)).toEqual([]);
+    expect(check(200, { ...profile, passwordHash: 'x' })).toEqual([expect.stringContaining('passwordHash')]);
+    expect(check(200, { ...profile, roles: 'user' })).toEqual([expect.stringContaining('/roles must be array')]);
+    expect(check(418, profile)).toEqual([expect.stringContaining('status not declared')]);
   });
 });

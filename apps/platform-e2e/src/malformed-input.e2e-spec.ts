@@ -120,6 +120,40 @@ describe('a corpus of malformed requests', () => {
     expect(failures).toEqual([]);
   });
 
+  describe('a body nested a few thousand levels deep inside an order item', () => {
+    const deepItem = JSON.stringify({ currency: 'EUR', items: [{ sku: 'A', quantity: 1, unitPrice: 1 }] }).replace('"A"', deep(5_000));
+    const targets = [
+      ['gateway', 'POST', '/api/v1/orders'],
+      ['user-service', 'PATCH', '/api/v1/users/me'],
+      ['order-service', 'POST', '/api/v1/orders'],
+      ['notification-service', 'POST', `/api/v1/notifications/${uuid()}/read`],
+    ] as const;
+
+    it.each(targets)('is refused by %s with a 400 problem before any route or pipe recurses into it', async (service, method, path) => {
+      const response = await fetch(`${platform.url(service)}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'application/json' },
+        body: path.includes('users') ? deepItem.replace('"currency"', '"displayName"') : deepItem,
+      });
+      expect({ status: response.status, contentType: response.headers.get('content-type') }).toEqual({ status: 400, contentType: expect.stringMatching(/^application\/problem\+json/) });
+      expect(await response.json()).toEqual(
+        expect.objectContaining({ status: 400, errors: [{ field: 'body', message: expect.stringMatching(/deeper than \d+ levels/) }], traceId: expect.stringMatching(/^[0-9a-f]{32}$/) }),
+      );
+    });
+  });
+
+  it.each(['gateway', 'user-service'] as const)('refuses a lone surrogate in an email at %s with a 400 problem (it used to crash the email validator: 500)', async (service) => {
+    const response = await fetch(`${platform.url(service)}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email":"a\\ud800@example.com","password":"password-123","displayName":"x"}',
+    });
+    expect({ status: response.status, body: await response.json() }).toEqual({
+      status: 400,
+      body: expect.objectContaining({ status: 400, errors: [{ field: 'body', message: expect.stringMatching(/lone surrogate/) }] }),
+    });
+  });
+
   describe('an upload over the body limit', () => {
     const targets = [
       ['gateway', 'POST', '/api/v1/auth/register'],

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ADMIN_EMAIL, eventually, expectProblem, registerUser, TestPlatform, type TestUser } from '@platform/testing';
+import { ADMIN_EMAIL, OpenApiContract, eventually, expectProblem, registerUser, TestPlatform, type TestUser } from '@platform/testing';
 
 const anOrder = { currency: 'EUR', items: [{ sku: 'BOOK-1', quantity: 2, unitPrice: 1999 }, { sku: 'PEN-7', quantity: 1, unitPrice: 250 }] };
 
@@ -8,6 +8,8 @@ describe('orders and notifications through the gateway', () => {
 
   beforeAll(async () => {
     platform = await TestPlatform.start('orders-and-notifications');
+    // Every answer this suite receives must be one the served OpenAPI document describes.
+    platform.api.checkAgainst(await OpenApiContract.load(platform.url('gateway')));
   });
 
   afterAll(async () => {
@@ -186,5 +188,9 @@ describe('orders and notifications through the gateway', () => {
     expect(await notificationsOf(user, '?unread=true')).toEqual([]);
     expect((await notificationsOf(user, '?unread=false')).map((n) => n.id)).toEqual([welcome.id]);
     expectProblem(await api().get('/notifications?unread=maybe', { token: user.accessToken }), 400);
+  });
+
+  it('received only answers the served OpenAPI document describes (checked on each one)', () => {
+    expect(platform.api.checkedAnswers).toBeGreaterThan(10);
   });
 });

@@ -1,6 +1,7 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { ACCESS_TOKEN } from '@platform/auth';
 import { generateSigningKeys, sleep, type ServiceName } from '@platform/local-platform';
 import { expectProblem, registerUser, TestPlatform, type TestUser } from '@platform/testing';
@@ -87,6 +88,28 @@ describe('access tokens: only genuine ones get in, anywhere', () => {
       }
     }
     expect(accepted).toEqual([]);
+  });
+
+  it('refuses an access token where a refresh token is expected with the same 401 as any invalid refresh token, at the gateway and at user-service', async () => {
+    const mismatches: string[] = [];
+    const shape = async (response: Response) => {
+      const { traceId, requestId, ...problem } = (await response.json()) as Record<string, unknown>;
+      return { status: response.status, contentType: response.headers.get('content-type'), problem, traceId: typeof traceId, requestId: typeof requestId };
+    };
+    for (const service of ['gateway', 'user-service'] as const) {
+      for (const path of ['/api/v1/auth/refresh', '/api/v1/auth/logout']) {
+        const post = (refreshToken: string) => fetch(`${platform.url(service)}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }) });
+        const unknownRefreshToken = await shape(await post(`rt_${'A'.repeat(43)}`));
+        expect(unknownRefreshToken).toEqual(expect.objectContaining({ status: 401, contentType: expect.stringMatching(/^application\/problem\+json/), traceId: 'string' }));
+        for (const [kind, token] of [['an access token', user.accessToken], ['a freshly signed access token', await sign()]]) {
+          const answer = await shape(await post(token));
+          if (!isDeepStrictEqual(answer, unknownRefreshToken)) mismatches.push(`${kind} → ${service} ${path}: ${JSON.stringify(answer)}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    // The session the access token belongs to is untouched: its refresh token still rotates.
+    expect((await platform.api.post('/auth/refresh', { refreshToken: user.refreshToken })).status).toBe(200);
   });
 
   it('never trusts identity headers: a forged X-User-Id does not make anyone someone else', async () => {

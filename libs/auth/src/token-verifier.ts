@@ -1,6 +1,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { ACCESS_TOKEN } from './access-token';
 import type { AuthenticatedUser } from './authenticated-user';
+import { tokenKindOf } from './token-kind';
 
 export interface TokenVerifierOptions {
   issuer: string;
@@ -76,6 +77,7 @@ export class TokenVerifier {
   }
 
   private async verifySignedToken(token: string): Promise<Verified> {
+    if (tokenKindOf(token) !== 'access') throw new InvalidTokenError('not an access token');
     try {
       const { payload } = await jwtVerify(token, this.keys, {
         algorithms: [ACCESS_TOKEN.algorithm],

@@ -14,6 +14,8 @@ import { HealthModule } from './health/health.module';
 import { ShutdownState } from './health/readiness';
 import { serveManagementPort } from './http/management-port';
 import { MetricsController } from './http/metrics.controller';
+import { applyHttpCaching } from './http/http-caching';
+import { limitJsonNesting } from './http/json-depth';
 import { answerOversizeBodiesReadably } from './http/oversize-bodies';
 import { REQUEST_ID_HEADER, requestIdFor } from './http/request-id';
 import { ProblemDetailsFilter, sendProblem, toProblem } from './problem/problem-details.filter';
@@ -141,6 +143,8 @@ export async function bootstrapService<TConfig extends BaseServiceConfig>(defini
   fastify.addHook('onClose', async () => management.close());
   instrumentHttp(fastify);
   answerOversizeBodiesReadably(fastify, config.BODY_LIMIT_BYTES);
+  limitJsonNesting(fastify, config.JSON_MAX_DEPTH);
+  applyHttpCaching(fastify);
 
   applyGlobalPrefix(app);
   app.useGlobalFilters(new ProblemDetailsFilter());

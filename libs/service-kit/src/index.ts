@@ -8,6 +8,7 @@ export * from './database/postgres-options';
 export * from './database/run-migrations';
 export * from './health/database.check';
 export * from './health/readiness';
+export * from './http/http-caching';
 export * from './http/pagination';
 export * from './http/public.decorator';
 export * from './http/request-id';

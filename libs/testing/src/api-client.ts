@@ -1,3 +1,5 @@
+import type { OpenApiContract } from './openapi-contract.ts';
+
 /** What a test sees of an HTTP answer. */
 export interface ApiResponse<TBody = any> {
   status: number;
@@ -14,12 +16,35 @@ export interface RequestOptions {
   rawBody?: string | Buffer;
 }
 
-/** A small client for the public API: real HTTP, no retries, no magic. */
+/** An answer the served OpenAPI document does not describe. */
+export class ContractViolation extends Error {
+  readonly violations: string[];
+
+  constructor(violations: string[]) {
+    super(`the answer departs from the OpenAPI document:\n${violations.join('\n')}`);
+    this.name = 'ContractViolation';
+    this.violations = violations;
+  }
+}
+
+/**
+ * A small client for the public API: real HTTP, no retries, no magic. With a contract
+ * (`checkAgainst`), every answer is validated against the served OpenAPI document and one that
+ * departs from it fails the test, so the document and the code cannot drift apart.
+ */
 export class ApiClient {
   readonly baseUrl: string;
+  private contract?: OpenApiContract;
+  /** How many answers were checked against the contract (a suite can assert it really ran). */
+  checkedAnswers = 0;
 
   constructor(baseUrl: string) {
     this.baseUrl = baseUrl.replace(/\/$/, '');
+  }
+
+  checkAgainst(contract: OpenApiContract): this {
+    this.contract = contract;
+    return this;
   }
 
   get<T = any>(path: string, options: RequestOptions = {}) {
@@ -50,6 +75,11 @@ export class ApiClient {
     const text = await response.text();
     let parsed: unknown = undefined;
     if (text && /json/.test(response.headers.get('content-type') ?? '')) parsed = JSON.parse(text);
+    if (this.contract) {
+      const violations = this.contract.responseViolations(method, `${this.baseUrl}${path}`, { status: response.status, contentType: response.headers.get('content-type'), body: parsed, text });
+      if (violations.length > 0) throw new ContractViolation(violations);
+      this.checkedAnswers++;
+    }
     return { status: response.status, headers: response.headers, body: parsed as T, text };
   }
 }

@@ -1,6 +1,7 @@
 export * from './api-client.ts';
 export * from './eventually.ts';
 export * from './kafka-test-client.ts';
+export * from './openapi-contract.ts';
 export * from './otlp-receiver.ts';
 export * from './problem.ts';
 export * from './raw-http.ts';

@@ -1,7 +1,8 @@
 import { Controller, Get, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { NotificationPageResponse, NotificationResponse, PAGE_LIMITS } from '@platform/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiProblems } from '../docs/api-problems';
 import { ProxyService } from './proxy.service';
 
 @ApiTags('notifications')
@@ -11,18 +12,22 @@ export class NotificationsRoutes {
   constructor(private readonly proxy: ProxyService) {}
 
   @Get()
-  @ApiQuery({ name: 'unread', required: false, type: Boolean })
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: PAGE_LIMITS.max } })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiOkResponse({ type: NotificationPageResponse })
+  @ApiOperation({ summary: 'List my notifications', description: 'Newest first, a page at a time. Carries an `ETag`.' })
+  @ApiQuery({ name: 'unread', required: false, schema: { type: 'boolean', example: true }, description: 'true: only unread; false: only read; absent: all.' })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: PAGE_LIMITS.max, example: 20 } })
+  @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string', maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', example: 'eyJ0IjoiMjAyNC0wNi0wMVQxMjowMDowMC4wMDBaIn0' }, description: 'The `nextCursor` of the previous page.' })
+  @ApiOkResponse({ type: NotificationPageResponse, description: 'A page of the caller’s notifications.' })
+  @ApiProblems(400)
   list(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     return this.proxy.forward('notification-service', request, reply);
   }
 
   @Post(':id/read')
   @HttpCode(HttpStatus.OK)
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ type: NotificationResponse })
+  @ApiOperation({ summary: 'Mark a notification read' })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The notification id.', example: '3f0c8a52-1a53-4a4e-9d8c-1c7a4f1f6a10' })
+  @ApiOkResponse({ type: NotificationResponse, description: 'The notification with `readAt`.' })
+  @ApiProblems(400, 404)
   markRead(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     return this.proxy.forward('notification-service', request, reply);
   }

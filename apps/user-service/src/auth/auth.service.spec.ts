@@ -8,6 +8,9 @@ import { PasswordHasher } from './password-hasher';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { TokenIssuer } from './token-issuer';
 
+/** A string of the refresh-token shape (REFRESH_TOKEN.pattern). */
+const refreshTokenLike = (seed: string) => `rt_${seed.padEnd(43, 'A')}`;
+
 describe('AuthService', () => {
   let service: AuthService;
   let storedUser: UserEntity | null;
@@ -61,7 +64,7 @@ describe('AuthService', () => {
   it('revokes the whole family when a rotated refresh token comes back, and issues nothing', async () => {
     storedToken = { id: 't-1', familyId: 'f-1', userId: 'u-1', usedAt: new Date(), revokedAt: null, expiresAt: new Date(Date.now() + 60_000) };
 
-    await expect(service.refresh('rt_old')).rejects.toMatchObject({ code: 'AUTH.INVALID_REFRESH_TOKEN' });
+    await expect(service.refresh(refreshTokenLike('old'))).rejects.toMatchObject({ code: 'AUTH.INVALID_REFRESH_TOKEN' });
     expect(manager.update).toHaveBeenCalledWith(RefreshTokenEntity, expect.objectContaining({ familyId: 'f-1' }), { revokedAt: expect.any(Date) });
     expect(manager.insert).not.toHaveBeenCalled();
     expect(tokens.pair).not.toHaveBeenCalled();
@@ -70,10 +73,18 @@ describe('AuthService', () => {
   it('rotates a fresh refresh token within its family', async () => {
     storedToken = { id: 't-1', familyId: 'f-1', userId: 'u-1', usedAt: null, revokedAt: null, expiresAt: new Date(Date.now() + 60_000) };
 
-    await service.refresh('rt_current');
+    await service.refresh(refreshTokenLike('current'));
 
     expect(manager.update).toHaveBeenCalledWith(RefreshTokenEntity, { id: 't-1' }, { usedAt: expect.any(Date) });
     expect(manager.insert).toHaveBeenCalledWith(RefreshTokenEntity, expect.objectContaining({ familyId: 'f-1', userId: 'u-1', usedAt: null }));
+  });
+
+  it('refuses an access token (or anything but a refresh token) as an invalid refresh token, before looking anything up', async () => {
+    storedToken = { id: 't-1', familyId: 'f-1', userId: 'u-1', usedAt: null, revokedAt: null, expiresAt: new Date(Date.now() + 60_000) };
+    const accessToken = 'eyJhbGciOiJFZERTQSIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiJ1LTEifQ.c2lnbmF0dXJl';
+    await expect(service.refresh(accessToken)).rejects.toMatchObject({ kind: 'unauthenticated', code: 'AUTH.INVALID_REFRESH_TOKEN' });
+    await expect(service.logout(accessToken)).rejects.toMatchObject({ kind: 'unauthenticated', code: 'AUTH.INVALID_REFRESH_TOKEN' });
+    expect(manager.update).not.toHaveBeenCalled();
   });
 
   it.each([
@@ -81,7 +92,7 @@ describe('AuthService', () => {
     ['revoked', { revokedAt: new Date() }],
   ])('refuses an %s refresh token', async (_, state) => {
     storedToken = { id: 't-1', familyId: 'f-1', userId: 'u-1', usedAt: null, revokedAt: null, expiresAt: new Date(Date.now() + 60_000), ...state };
-    await expect(service.refresh('rt_x')).rejects.toMatchObject({ code: 'AUTH.INVALID_REFRESH_TOKEN' });
+    await expect(service.refresh(refreshTokenLike('x'))).rejects.toMatchObject({ code: 'AUTH.INVALID_REFRESH_TOKEN' });
     expect(manager.insert).not.toHaveBeenCalled();
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { LoginRequest, RegisterRequest, TokenPairResponse } from '@platform/api';
-import { ADMIN_ROLE } from '@platform/auth';
+import { ADMIN_ROLE, tokenKindOf } from '@platform/auth';
 import { UserRegistered } from '@platform/contracts';
 import { Outbox } from '@platform/messaging';
 import { DomainError, isUniqueViolation } from '@platform/service-kit';
@@ -80,6 +80,7 @@ export class AuthService {
 
   /** Rotates a refresh token. Presenting one that was already rotated revokes its whole family. */
   async refresh(presented: string): Promise<TokenPairResponse> {
+    if (tokenKindOf(presented) !== 'refresh') throw AuthService.invalidRefreshToken();
     const outcome = await this.dataSource.transaction(async (manager) => {
       const token = await this.lockToken(manager, presented);
       const now = new Date();
@@ -100,6 +101,7 @@ export class AuthService {
 
   /** Ends the session the refresh token belongs to (its whole family). */
   async logout(presented: string): Promise<void> {
+    if (tokenKindOf(presented) !== 'refresh') throw AuthService.invalidRefreshToken();
     const revoked = await this.dataSource.transaction(async (manager) => {
       const token = await this.lockToken(manager, presented);
       if (!token || token.revokedAt || token.expiresAt <= new Date()) return false;

@@ -1,12 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { TokenPairResponse } from '@platform/api';
-import { ACCESS_TOKEN, TokenConfig } from '@platform/auth';
+import { ACCESS_TOKEN, REFRESH_TOKEN, TokenConfig } from '@platform/auth';
 import { SignJWT } from 'jose';
 import { UserServiceConfig } from '../config/user-service.config';
 import { SigningKeys } from '../keys/signing-keys';
-
-const REFRESH_TOKEN_PREFIX = 'rt_';
 
 export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -38,9 +36,9 @@ export class TokenIssuer {
       .sign(key.privateKey);
   }
 
-  /** 256 random bits; the prefix makes leaked tokens easy to spot (and to redact). */
+  /** 256 random bits behind the refresh-token prefix (REFRESH_TOKEN.pattern). */
   refreshToken(): string {
-    return `${REFRESH_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    return `${REFRESH_TOKEN.prefix}${randomBytes(32).toString('base64url')}`;
   }
 
   async pair(user: { id: string; roles: string[] }, refreshToken: string): Promise<TokenPairResponse> {

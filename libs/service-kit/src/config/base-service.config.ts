@@ -34,6 +34,12 @@ export class BaseServiceConfig {
   @Min(1024)
   BODY_LIMIT_BYTES: number = 1_048_576;
 
+  /** Deepest nesting of arrays/objects a JSON body may have; deeper is a 400 before anything recurses. */
+  @IsInt()
+  @Min(4)
+  @Max(1000)
+  JSON_MAX_DEPTH: number = 32;
+
   /**
    * Which X-Forwarded-For hops to believe for the client IP (rate limits, logs): `false` (none, the
    * default: an edge must not trust what clients send), a hop count like `1` behind one load
