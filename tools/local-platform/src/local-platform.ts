@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { dropDatabase, setupDatabase, type DatabaseOptions } from './database.ts';
 import { startKafka, type KafkaBroker, type KafkaOptions } from './kafka.ts';
+import { MailCatcher } from './mail-catcher.ts';
 import type { ManagedProcess } from './managed-process.ts';
 import { distEntry } from './paths.ts';
 import { freePort } from './wait.ts';
@@ -28,6 +29,8 @@ export interface LocalPlatformOptions {
   output: string | 'inherit';
   signingKeys?: string;
   adminEmails?: string[];
+  /** Where notification-service sends mail; without it the platform runs a mail catcher of its own on a free port. */
+  smtpUrl?: string;
   logFormat?: 'json' | 'pretty';
   logLevel?: string;
   extraEnv?: PlatformWiring['extraEnv'];
@@ -44,20 +47,24 @@ export interface LocalPlatformOptions {
 export class LocalPlatform {
   readonly wiring: PlatformWiring;
   kafka?: KafkaBroker;
+  /** The mail catcher this platform started because no smtpUrl was given. */
+  readonly mailCatcher?: MailCatcher;
   private readonly processes = new Map<ServiceName, ManagedProcess>();
   /** More instances of a service (scaling tests), stopped with the platform. */
   private readonly replicas: ManagedProcess[] = [];
   private readonly options: LocalPlatformOptions;
 
-  private constructor(options: LocalPlatformOptions, kafka: KafkaBroker | undefined) {
+  private constructor(options: LocalPlatformOptions, kafka: KafkaBroker | undefined, mailCatcher: MailCatcher | undefined) {
     this.options = options;
     this.kafka = kafka;
+    this.mailCatcher = mailCatcher;
     this.wiring = {
       ports: options.ports,
       kafkaBrokers: kafka?.brokers ?? ('brokers' in options.kafka ? options.kafka.brokers : ''),
       database: options.database,
       signingKeys: options.signingKeys ?? generateSigningKeys(),
       adminEmails: options.adminEmails ?? [],
+      smtpUrl: options.smtpUrl ?? mailCatcher?.smtpUrl ?? '',
       logFormat: options.logFormat ?? 'json',
       logLevel: options.logLevel ?? 'info',
       extraEnv: options.extraEnv,
@@ -74,7 +81,8 @@ export class LocalPlatform {
       log(`kafka: starting a KRaft broker on 127.0.0.1:${options.kafka.start.port}`);
       kafka = await startKafka({ ...options.kafka.start, output: LocalPlatform.outputFor(options.output, 'kafka') });
     }
-    const platform = new LocalPlatform(options, kafka);
+    const mailCatcher = options.smtpUrl ? undefined : await new MailCatcher({ smtpPort: await freePort() }).start();
+    const platform = new LocalPlatform(options, kafka, mailCatcher);
     try {
       for (const service of BACKEND_SERVICES) log(`${service}: ${runMigrations(service, options.database)}`);
       await Promise.all(SERVICE_NAMES.map((service) => platform.startService(service)));
@@ -171,6 +179,7 @@ export class LocalPlatform {
       this.processes.delete(service);
     }
     await this.kafka?.process.stop(30_000);
+    await this.mailCatcher?.stop();
     if (this.options.dropDatabaseOnStop) dropDatabase(this.options.database);
   }
 

@@ -28,6 +28,9 @@ const PUBLIC_API = [
   'post /api/v1/orders/{id}/cancel',
   'get /api/v1/notifications',
   'post /api/v1/notifications/{id}/read',
+  'get /api/v1/notifications/unread-count',
+  'get /api/v1/notifications/preferences',
+  'put /api/v1/notifications/preferences',
   'patch /api/v1/admin/orders/{id}/status',
 ];
 
