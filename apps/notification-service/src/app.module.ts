@@ -12,6 +12,9 @@ import { NotificationsService } from './notifications/notifications.service';
 import { PreferencesHttpController } from './preferences/preferences.http.controller';
 import { PreferencesService } from './preferences/preferences.service';
 import { RecipientsService } from './recipients/recipients.service';
+import { NotificationFanout } from './stream/notification-fanout';
+import { NotificationStreams } from './stream/notification-streams';
+import { NotificationsStreamHttpController } from './stream/notifications-stream.http.controller';
 
 @Module({
   imports: [
@@ -20,8 +23,7 @@ import { RecipientsService } from './recipients/recipients.service';
     MessagingModule.forRoot({ publish: false, consume: true }),
     AuthModule.forRoot(),
   ],
-  // Preferences first: `notifications/preferences` must not be read as `notifications/:id`.
-  controllers: [PreferencesHttpController, NotificationsHttpController, NotificationsEventsController],
-  providers: [NotificationsService, RecipientsService, PreferencesService, EmailDeliveriesService, MailTransport, MailSender],
+  controllers: [PreferencesHttpController, NotificationsStreamHttpController, NotificationsHttpController, NotificationsEventsController],
+  providers: [NotificationsService, RecipientsService, PreferencesService, EmailDeliveriesService, MailTransport, MailSender, NotificationFanout, NotificationStreams],
 })
 export class AppModule {}

@@ -33,7 +33,7 @@ describe('TokenVerifier', () => {
   });
 
   it('accepts a good token and reads the caller from it', async () => {
-    await expect(verifier.verify(await sign({ roles: ['user', 'admin'] }))).resolves.toEqual({ id: '6f1c1f0e-8a4e-4b8e-9a57-2c1b7f1e0d11', roles: ['user', 'admin'] });
+    await expect(verifier.verify(await sign({ roles: ['user', 'admin'] }))).resolves.toEqual({ id: '6f1c1f0e-8a4e-4b8e-9a57-2c1b7f1e0d11', roles: ['user', 'admin'], expiresAt: expect.any(Date) });
   });
 
   it.each([

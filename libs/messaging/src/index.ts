@@ -14,3 +14,4 @@ export * from './kafka/event-origin';
 // The platform's one retry formula and wakeable sleep, for other background workers (notification-service's mail sender).
 export * from './retry/backoff';
 export * from './retry/wakeable-sleep';
+export * from './listen/postgres-listener';

@@ -52,6 +52,8 @@ export class LocalPlatform {
   private readonly processes = new Map<ServiceName, ManagedProcess>();
   /** More instances of a service (scaling tests), stopped with the platform. */
   private readonly replicas: ManagedProcess[] = [];
+  /** Management URL of each replica, by its client URL. */
+  private readonly replicaManagement = new Map<string, string>();
   private readonly options: LocalPlatformOptions;
 
   private constructor(options: LocalPlatformOptions, kafka: KafkaBroker | undefined, mailCatcher: MailCatcher | undefined) {
@@ -132,7 +134,15 @@ export class LocalPlatform {
     const child = startServiceProcess(service, wiring, LocalPlatform.outputFor(this.options.output, `${service}-${ports.http}`));
     this.replicas.push(child);
     await waitUntilReady(service, wiring, child);
+    this.replicaManagement.set(serviceUrl(wiring, service), managementUrl(wiring, service));
     return serviceUrl(wiring, service);
+  }
+
+  /** The management port (/metrics, probes) of a replica startReplica started, by its client URL. */
+  replicaManagementUrl(replicaUrl: string): string {
+    const url = this.replicaManagement.get(replicaUrl);
+    if (!url) throw new Error(`no replica at ${replicaUrl}`);
+    return url;
   }
 
   /** Stops the broker this platform started (its data stays) … */

@@ -7,6 +7,7 @@ import { AppModule } from '../app.module';
 import { GATEWAY_SETTINGS, GatewayConfig } from '../config/gateway.config';
 import { GATEWAY } from '../service';
 import { AuthRoutes, JwksRoutes } from '../proxy/auth.routes';
+import { NotificationStreamRoutes } from '../proxy/notification-stream.routes';
 import { NotificationsRoutes } from '../proxy/notifications.routes';
 import { AdminOrdersRoutes, OrdersRoutes } from '../proxy/orders.routes';
 import { UsersRoutes } from '../proxy/users.routes';
@@ -31,10 +32,11 @@ const PUBLIC_API = [
   'get /api/v1/notifications/unread-count',
   'get /api/v1/notifications/preferences',
   'put /api/v1/notifications/preferences',
+  'get /api/v1/notifications/stream',
   'patch /api/v1/admin/orders/{id}/status',
 ];
 
-const ROUTE_CONTROLLERS: Type[] = [AuthRoutes, JwksRoutes, UsersRoutes, OrdersRoutes, AdminOrdersRoutes, NotificationsRoutes];
+const ROUTE_CONTROLLERS: Type[] = [AuthRoutes, JwksRoutes, UsersRoutes, OrdersRoutes, AdminOrdersRoutes, NotificationsRoutes, NotificationStreamRoutes];
 const VERBS = ['get', 'post', 'put', 'delete', 'patch', 'all', 'options', 'head'];
 
 /** Every route the gateway's controllers declare, read from Nest's own metadata. */

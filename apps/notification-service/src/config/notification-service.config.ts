@@ -35,6 +35,12 @@ export class NotificationServiceConfig extends BaseServiceConfig {
   @Max(500)
   MAIL_BATCH_SIZE: number = 20;
 
+  /** A comment line goes down every open stream this often, so proxies keep it open (≤ 15 s, SPEC §2). */
+  @IsInt()
+  @Min(100)
+  @Max(15_000)
+  STREAM_HEARTBEAT_MS: number = 15_000;
+
   /** Connection and greeting timeout of the SMTP client: a hanging server is treated like an unreachable one. */
   @IsInt()
   @Min(100)

@@ -1,8 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** NOTIFY channel of new notifications (payload `<user id>:<notification id>`, no personal data). */
+export const NOTIFICATIONS_CHANNEL = 'notifications_created';
+
 /**
  * Email delivery (the service's own copy of each user's address, preferences, one delivery row
- * per mailed notification) and a partial index that keeps the unread count cheap.
+ * per mailed notification), a partial index that keeps the unread count cheap, and a NOTIFY per
+ * new notification that every replica's live streams (and mail sender) listen to.
  */
 export class EmailPreferencesUnread1764000000000 implements MigrationInterface {
   name = 'EmailPreferencesUnread1764000000000';
@@ -36,9 +40,20 @@ export class EmailPreferencesUnread1764000000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "email_deliveries_due_idx" ON "notifications"."email_deliveries" ("next_attempt_at") WHERE "status" = 'pending'`);
     await queryRunner.query(`CREATE INDEX "email_deliveries_user_idx" ON "notifications"."email_deliveries" ("user_id")`);
     await queryRunner.query(`CREATE INDEX "notifications_user_unread_idx" ON "notifications"."notifications" ("user_id") WHERE "read_at" IS NULL`);
+    await queryRunner.query(`
+      CREATE FUNCTION "notifications"."notification_created_notify"() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('${NOTIFICATIONS_CHANNEL}', NEW."user_id"::text || ':' || NEW."id"::text);
+        RETURN NULL;
+      END $$`);
+    await queryRunner.query(`
+      CREATE TRIGGER "notification_created_notify" AFTER INSERT ON "notifications"."notifications"
+      FOR EACH ROW EXECUTE FUNCTION "notifications"."notification_created_notify"()`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TRIGGER "notification_created_notify" ON "notifications"."notifications"`);
+    await queryRunner.query(`DROP FUNCTION "notifications"."notification_created_notify"()`);
     await queryRunner.query(`DROP INDEX "notifications"."notifications_user_unread_idx"`);
     await queryRunner.query(`DROP TABLE "notifications"."email_deliveries"`);
     await queryRunner.query(`DROP TABLE "notifications"."preferences"`);
