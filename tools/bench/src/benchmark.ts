@@ -100,6 +100,11 @@ async function main(): Promise<void> {
     const drainStart = Date.now();
     while (Date.now() - drainStart < 180_000 && (await backlog(platform.managementUrl('order-service'), platform.managementUrl('notification-service'))) > 0) await sleep(500);
     report.push(`  events of the burst drained ${fmt((Date.now() - drainStart) / 1000)} s after it ended`);
+
+    // 2b. The unread badge, the hottest read of a client (the bench user now has every order of the burst unread).
+    const badge = await load({ url: `${api}/notifications/unread-count`, headers: auth });
+    const { count } = (await (await fetch(`${api}/notifications/unread-count`, { headers: auth })).json()) as { count: number };
+    report.push(`unread badge, GET /notifications/unread-count through the gateway (${count} unread): ${fmt(badge.requests.average, 0)} req/s, p50 ${fmt(badge.latency.p50)} ms, p99 ${fmt(badge.latency.p99)} ms, non-2xx ${badge.non2xx + badge.errors}`);
     const since = new Date();
     await load({ url: `${api}/orders`, method: 'POST', headers: { ...auth, ...json }, body: orderBody, connections: 4, overallRate: 50 });
     await sleep(5_000);
