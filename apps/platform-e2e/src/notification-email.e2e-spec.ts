@@ -159,6 +159,8 @@ describe('notification email over a real SMTP server', () => {
 
     expect((await api().delete('/users/me', { token: user.accessToken })).status).toBe(204);
     await eventually(async () => expect(await platform.queryAs('notification-service', `SELECT user_id FROM recipients WHERE user_id = $1`, [user.id])).toEqual([]), 10_000);
+    // The access token outlives the account by minutes: a preference set with it is not kept.
+    expect((await api().put('/notifications/preferences', { email: false }, { token: user.accessToken })).status).toBe(200);
     expect(await platform.queryAs('notification-service', `SELECT 1 FROM email_deliveries WHERE user_id = $1 UNION ALL SELECT 1 FROM preferences WHERE user_id = $1`, [user.id])).toEqual([]);
 
     await platform.mail.start();

@@ -216,4 +216,16 @@ describe('GET /notifications/stream: live notifications through the gateway', ()
       expect(viaReplica.notifications().map((n) => n.id).sort()).toEqual(all);
     }, 5_000);
   });
+
+  it('ends open streams on SIGTERM, so notification-service still shuts down cleanly and quickly', async () => {
+    const user = await registerUser(api());
+    const live = await stream(user);
+    expect(live.status).toBe(200);
+
+    const started = Date.now();
+    expect(await platform.platform.stopService('notification-service')).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await eventually(() => expect(live.hasEnded).toBe(true), 5_000);
+    expect(live.comments.map((comment) => comment.text)).toContain('server shutting down');
+  });
 });

@@ -20,7 +20,7 @@ export class MailTransport implements OnModuleDestroy {
     this.from = config.MAIL_FROM;
     this.messageIdDomain = /@([^>\s]+)/.exec(config.MAIL_FROM)?.[1] ?? 'platform.local';
     const timeout = config.SMTP_TIMEOUT_MS;
-    this.transporter = createTransport({ url: config.SMTP_URL, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout * 3 } as never);
+    this.transporter = createTransport({ url: config.SMTP_URL, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout * 3 });
   }
 
   messageIdFor(notificationId: string): string {

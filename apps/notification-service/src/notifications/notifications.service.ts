@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PAGE_LIMITS } from '@platform/api';
 import { DomainError, keysetPage } from '@platform/service-kit';
@@ -6,12 +6,9 @@ import { DataSource, IsNull, Not, type EntityManager } from 'typeorm';
 import { EmailDeliveriesService } from '../email/email-deliveries.service';
 import { PreferencesService } from '../preferences/preferences.service';
 import { RecipientsService } from '../recipients/recipients.service';
+import { erasureHash } from './erasure';
 import type { NotificationContent } from './notification-templates';
 import { ErasedRecipientEntity, NotificationEntity } from './notification.entity';
-
-function erasureHash(userId: string): string {
-  return createHash('sha256').update(`recipient:${userId}`).digest('hex');
-}
 
 export interface NotificationSource {
   userId: string;

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { erasureHash } from '../notifications/erasure';
+import { ErasedRecipientEntity } from '../notifications/notification.entity';
 import { PreferenceEntity } from './preference.entity';
 
 export interface Preferences {
@@ -18,8 +20,12 @@ export class PreferencesService {
     return row ? { email: row.email } : { ...DEFAULTS };
   }
 
+  /** Stores the choice — unless the user was erased (a token outlives the account by minutes): nothing new is kept about them. */
   async set(userId: string, preferences: Preferences): Promise<Preferences> {
-    await this.dataSource.getRepository(PreferenceEntity).upsert({ userId, email: preferences.email, updatedAt: new Date() }, ['userId']);
+    await this.dataSource.transaction(async (manager) => {
+      if (await manager.existsBy(ErasedRecipientEntity, { userIdHash: erasureHash(userId) })) return;
+      await manager.upsert(PreferenceEntity, { userId, email: preferences.email, updatedAt: new Date() }, ['userId']);
+    });
     return { email: preferences.email };
   }
 
