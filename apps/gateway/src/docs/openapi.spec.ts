@@ -83,4 +83,27 @@ describe('the OpenAPI document', () => {
     expect(document.components?.schemas).toEqual(expect.objectContaining({ CreateOrderRequest: expect.any(Object), ProblemResponse: expect.any(Object), OrderResponse: expect.any(Object) }));
     expect(create.security).toEqual([{ bearer: [] }]);
   });
+
+  it.each([
+    ['get', '/api/v1/notifications/unread-count', [401]],
+    ['get', '/api/v1/notifications/preferences', [401]],
+    ['put', '/api/v1/notifications/preferences', [400, 401]],
+    ['get', '/api/v1/notifications/stream', [400, 401, 429]],
+  ] as const)('describes %s %s fully: summary, operationId, tag, security and its problems', (method, path, problems) => {
+    const operation = document.paths[path][method]!;
+    expect(operation).toEqual(expect.objectContaining({ summary: expect.any(String), operationId: expect.any(String), tags: ['notifications'], security: [{ bearer: [] }] }));
+    for (const status of problems) {
+      expect({ status, response: operation.responses[String(status)] }).toEqual({
+        status,
+        response: expect.objectContaining({ description: expect.any(String), content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemResponse' } } } }),
+      });
+    }
+    if (method === 'put') expect(Object.keys((operation.requestBody as { content: Record<string, { examples?: object }> }).content['application/json'].examples ?? {})).not.toEqual([]);
+  });
+
+  it('documents the stream as text/event-stream with Last-Event-ID', () => {
+    const operation = document.paths['/api/v1/notifications/stream'].get!;
+    expect(Object.keys((operation.responses['200'] as { content: object }).content)).toEqual(['text/event-stream']);
+    expect(operation.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Last-Event-ID', in: 'header' })]));
+  });
 });
