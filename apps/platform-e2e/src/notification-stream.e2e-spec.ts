@@ -110,6 +110,27 @@ describe('GET /notifications/stream: live notifications through the gateway', ()
     expect(upToDate.notifications()).toEqual([]);
   });
 
+  it('delivers a burst larger than one read batch, each notification once, live and replayed', async () => {
+    const user = await registerUser(api());
+    const welcome = await welcomed(user);
+    const live = await stream(user);
+    // 250 notifications committed at once, all with the same created_at (as the service's own role would write them).
+    await platform.queryAs(
+      'notification-service',
+      `INSERT INTO notifications (id, user_id, type, title, body, order_id, source_event_id, read_at, created_at)
+       SELECT gen_random_uuid(), $1::uuid, 'order-shipped', 'Your order is on its way', 'burst ' || g, NULL, 'burst-' || $1::text || '-' || g, NULL, now() FROM generate_series(1, 250) g`,
+      [user.id],
+    );
+    await eventually(() => expect(live.notifications()).toHaveLength(250), 10_000);
+    expect(new Set(live.notifications().map((n) => n.id)).size).toBe(250);
+
+    const replayed = await stream(user, { lastEventId: welcome.id });
+    await eventually(() => expect(replayed.notifications()).toHaveLength(250), 10_000);
+    expect(replayed.notifications().map((n) => n.id).sort()).toEqual(live.notifications().map((n) => n.id).sort());
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(live.notifications()).toHaveLength(250);
+  });
+
   it('sends a comment line while nothing happens, so proxies keep it open', async () => {
     const user = await registerUser(api());
     const quiet = await stream(user);

@@ -33,10 +33,12 @@ class NotificationStream {
   async start(anchor: NotificationEntity | null): Promise<void> {
     if (!anchor) return;
     this.since = new Date(anchor.createdAt.getTime() - LOOKBACK_MS);
+    // Compared in SQL against the anchor row itself: created_at has microseconds, a JS Date only milliseconds.
     const before: { id: string; created_at: Date }[] = await this.dataSource.query(
       `SELECT "id", "created_at" FROM "notifications"."notifications"
-       WHERE "user_id" = $1 AND "created_at" >= $2 AND ("created_at", "id") <= ($3, $4)`,
-      [this.userId, this.since, anchor.createdAt, anchor.id],
+       WHERE "user_id" = $1 AND "created_at" >= $2
+         AND ("created_at", "id") <= (SELECT "created_at", "id" FROM "notifications"."notifications" WHERE "id" = $3)`,
+      [this.userId, this.since, anchor.id],
     );
     for (const row of before) this.sent.set(row.id, row.created_at.getTime());
   }
@@ -71,16 +73,19 @@ class NotificationStream {
     do {
       this.again = false;
       try {
+        // What it has sent is left out in SQL, so a burst of more than a batch inside the look-back
+        // window is read batch after batch instead of the same first batch again.
         const rows = await this.dataSource.getRepository(NotificationEntity).createQueryBuilder('n')
           .where('n.user_id = :userId AND n.created_at >= :since', { userId: this.userId, since: this.since })
+          .andWhere('NOT (n.id = ANY(:sent::uuid[]))', { sent: [...this.sent.keys()] })
           .orderBy('n.created_at', 'ASC').addOrderBy('n.id', 'ASC').limit(BATCH).getMany();
         for (const notification of rows) {
-          if (this.closed || this.sent.has(notification.id)) continue;
+          if (this.closed) break;
           this.sent.set(notification.id, notification.createdAt.getTime());
           this.write(`id: ${notification.id}\nevent: notification\ndata: ${JSON.stringify(toNotificationResponse(notification))}\n\n`);
         }
-        this.forgetOld();
         if (rows.length === BATCH) this.again = true;
+        else this.forgetOld();
       } catch (error) {
         this.logger.warn({ err: error, userId: this.userId }, 'stream could not read notifications; will look again on the next wake');
       }
