@@ -135,6 +135,28 @@ describe('notification email over a real SMTP server', () => {
     for (const user of users) expectOncePerNotification(mailsTo(user), await notificationsOf(user));
   });
 
+  it('sends again, with the same Message-ID, what a SIGKILL interrupted before the server answered', async () => {
+    platform.mail.acceptDelayMs = 3_000; // the server keeps each mail, then takes 3 s to say so
+    try {
+      const users = [await registerUser(api()), await registerUser(api())];
+      await eventually(() => expect(users.filter((user) => mailsTo(user).length > 0).length).toBeGreaterThanOrEqual(1), 15_000, 50);
+      await platform.platform.killService('notification-service'); // mid-send: no 250 seen, nothing committed
+      platform.mail.acceptDelayMs = 0;
+      await platform.platform.startService('notification-service');
+
+      for (const user of users) {
+        await eventually(async () => expect(await platform.queryAs('notification-service', `SELECT status FROM email_deliveries WHERE user_id = $1`, [user.id])).toEqual([{ status: 'sent' }]), 20_000);
+        const [welcome] = await notificationsOf(user);
+        // At least once; a repeat is the same mail (same Message-ID), which receivers drop.
+        expect(mailsTo(user).length).toBeGreaterThanOrEqual(1);
+        expect(new Set(mailsTo(user).map((mail) => mail.messageId))).toEqual(new Set([`<${welcome.id}@platform.local>`]));
+      }
+      expect(users.some((user) => mailsTo(user).length === 2)).toBe(true); // the interrupted one really was sent twice
+    } finally {
+      platform.mail.acceptDelayMs = 0;
+    }
+  });
+
   it('marks a mail the server refuses for good (5xx) as failed, with the reason, and goes on', async () => {
     const failedBefore = await emailMetric('notification_emails_failed_total');
     const bouncing = await registerUser(api(), { email: `bounce-${randomUUID()}@e2e.example.com` });

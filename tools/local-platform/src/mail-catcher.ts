@@ -34,6 +34,11 @@ export const BOUNCING_LOCAL_PART = 'bounce';
 export class MailCatcher {
   readonly mails: CaughtMail[] = [];
   readonly options: MailCatcherOptions;
+  /**
+   * Keeps each mail, then waits this long before answering 250 (a slow relay): a sender that
+   * crashes meanwhile does not know the mail arrived, as with a real server.
+   */
+  acceptDelayMs = 0;
   private smtp?: SMTPServer;
   private web?: Server;
 
@@ -86,7 +91,7 @@ export class MailCatcher {
                 contentType: String(parsed.headers.get('content-type') && (parsed.headers.get('content-type') as { value?: string }).value),
                 receivedAt: new Date().toISOString(),
               });
-              callback();
+              setTimeout(callback, this.acceptDelayMs);
             })
             .catch((error: Error) => callback(error));
         },
