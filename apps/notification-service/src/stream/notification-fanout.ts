@@ -1,10 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PostgresListener } from '@platform/messaging';
 import { DatabaseConfig, SERVICE, type ServiceIdentity } from '@platform/service-kit';
-import { NOTIFICATIONS_CHANNEL } from '../database/migrations/1764000000000-email-preferences-unread';
 import { MailSender } from '../email/mail-sender';
 
 type Wake = () => void;
+
+/** NOTIFY channel of new notifications, payload `<user id>:<notification id>` (trigger of migration 1764000000000). */
+export const NOTIFICATIONS_CHANNEL = 'notifications_created';
 
 /**
  * Fan-out of new notifications to every replica: a trigger NOTIFYs `<user id>:<notification id>`

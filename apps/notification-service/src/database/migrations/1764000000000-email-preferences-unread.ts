@@ -1,8 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** NOTIFY channel of new notifications (payload `<user id>:<notification id>`, no personal data). */
-export const NOTIFICATIONS_CHANNEL = 'notifications_created';
-
 /**
  * Email delivery (the service's own copy of each user's address, preferences, one delivery row
  * per mailed notification), a partial index that keeps the unread count cheap, and a NOTIFY per
@@ -43,7 +40,7 @@ export class EmailPreferencesUnread1764000000000 implements MigrationInterface {
     await queryRunner.query(`
       CREATE FUNCTION "notifications"."notification_created_notify"() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        PERFORM pg_notify('${NOTIFICATIONS_CHANNEL}', NEW."user_id"::text || ':' || NEW."id"::text);
+        PERFORM pg_notify('notifications_created', NEW."user_id"::text || ':' || NEW."id"::text);
         RETURN NULL;
       END $$`);
     await queryRunner.query(`
