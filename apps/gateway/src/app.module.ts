@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '@platform/auth';
 import { UpstreamHealthController } from './health/upstream-health.controller';
 import { AuthRoutes, JwksRoutes } from './proxy/auth.routes';
+import { NotificationStreamForwarder } from './proxy/notification-stream.forwarder';
+import { NotificationStreamRoutes } from './proxy/notification-stream.routes';
 import { NotificationsRoutes } from './proxy/notifications.routes';
 import { AdminOrdersRoutes, OrdersRoutes } from './proxy/orders.routes';
 import { ProxyService } from './proxy/proxy.service';
@@ -12,7 +14,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 /** No readiness checks of its own: the gateway is ready when it can serve; GET /health reports upstreams. */
 @Module({
   imports: [AuthModule.forRoot(), RateLimitModule],
-  controllers: [AuthRoutes, JwksRoutes, UsersRoutes, OrdersRoutes, AdminOrdersRoutes, NotificationsRoutes, UpstreamHealthController],
-  providers: [Upstreams, ProxyService],
+  controllers: [AuthRoutes, JwksRoutes, UsersRoutes, OrdersRoutes, AdminOrdersRoutes, NotificationStreamRoutes, NotificationsRoutes, UpstreamHealthController],
+  providers: [Upstreams, ProxyService, NotificationStreamForwarder],
 })
 export class AppModule {}

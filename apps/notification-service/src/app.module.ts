@@ -3,9 +3,18 @@ import { AuthModule } from '@platform/auth';
 import { MessagingModule } from '@platform/messaging';
 import { DatabaseModule } from '@platform/service-kit';
 import { NOTIFICATION_SERVICE_DATA } from './database/database.options';
+import { EmailDeliveriesService } from './email/email-deliveries.service';
+import { MailSender } from './email/mail-sender';
+import { MailTransport } from './email/mail-transport';
 import { NotificationsEventsController } from './notifications/notifications.events.controller';
 import { NotificationsHttpController } from './notifications/notifications.http.controller';
 import { NotificationsService } from './notifications/notifications.service';
+import { PreferencesHttpController } from './preferences/preferences.http.controller';
+import { PreferencesService } from './preferences/preferences.service';
+import { RecipientsService } from './recipients/recipients.service';
+import { NotificationFanout } from './stream/notification-fanout';
+import { NotificationStreams } from './stream/notification-streams';
+import { NotificationsStreamHttpController } from './stream/notifications-stream.http.controller';
 
 @Module({
   imports: [
@@ -14,7 +23,7 @@ import { NotificationsService } from './notifications/notifications.service';
     MessagingModule.forRoot({ publish: false, consume: true }),
     AuthModule.forRoot(),
   ],
-  controllers: [NotificationsHttpController, NotificationsEventsController],
-  providers: [NotificationsService],
+  controllers: [PreferencesHttpController, NotificationsStreamHttpController, NotificationsHttpController, NotificationsEventsController],
+  providers: [NotificationsService, RecipientsService, PreferencesService, EmailDeliveriesService, MailTransport, MailSender, NotificationFanout, NotificationStreams],
 })
 export class AppModule {}

@@ -34,6 +34,9 @@ describe('DELETE /users/me erases the user everywhere', () => {
     await eventually(async () => expect((await platform.api.get('/notifications', { token: user.accessToken })).body.items.length).toBeGreaterThanOrEqual(2), 20_000);
     await eventually(async () => expect(await rowsMentioning('order-service', [user.email])).not.toEqual([]), 20_000);
 
+    // Mail went to the address while the account lived (welcome, order confirmed) …
+    await eventually(() => expect(platform.mail.mailsTo(user.email).map((mail) => mail.subject).sort()).toEqual(['Welcome, Erasable Person!', 'Your order is confirmed']), 20_000);
+
     const erased = await platform.api.delete('/users/me', { token: user.accessToken });
     expect(erased.status).toBe(204);
 
@@ -47,6 +50,12 @@ describe('DELETE /users/me erases the user everywhere', () => {
       expect(await platform.queryAs('notification-service', 'SELECT id FROM notifications WHERE user_id = $1', [user.id])).toEqual([]);
     }, 10_000, 250);
 
+    // … and none after: the order the erasure cancelled sends no "order cancelled" mail to anybody.
+    const bystanderMails = platform.mail.mailsTo(bystander.email).length;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(platform.mail.mailsTo(user.email)).toHaveLength(2);
+    expect(platform.mail.mails.filter((mail) => mail.subject === 'Your order was cancelled')).toEqual([]);
+    expect(platform.mail.mailsTo(bystander.email)).toHaveLength(bystanderMails);
     // The open order was cancelled and kept for the books, with nobody attached to it.
     expect(await platform.queryAs('order-service', 'SELECT status, user_id FROM orders WHERE id = $1', [confirmed.id])).toEqual([{ status: 'CANCELLED', user_id: null }]);
     // The account is gone for its owner too.

@@ -1,4 +1,5 @@
-import { DEFAULT_PORTS, serviceEnv, type PlatformWiring } from '@platform/local-platform';
+import { createTransport } from 'nodemailer';
+import { DEFAULT_PORTS, freePort, MailCatcher, serviceEnv, type PlatformWiring } from '@platform/local-platform';
 
 describe('the local runner (./platform up)', () => {
   const wiring = (inheritEnv: boolean): PlatformWiring => ({
@@ -7,6 +8,7 @@ describe('the local runner (./platform up)', () => {
     database: { host: '127.0.0.1', port: 5432, name: 'platform', adminUser: 'postgres', passwords: { 'user-service': 'u', 'order-service': 'o', 'notification-service': 'n' } },
     signingKeys: '{"keys":[]}',
     adminEmails: ['admin@example.com'],
+    smtpUrl: 'smtp://127.0.0.1:1025',
     logFormat: 'json',
     logLevel: 'info',
     inheritEnv,
@@ -38,5 +40,24 @@ describe('the local runner (./platform up)', () => {
     const gateway = serviceEnv('gateway', wiring(false));
 
     expect({ RATE_LIMIT_PER_IP: gateway['RATE_LIMIT_PER_IP'], otlp: gateway['OTEL_EXPORTER_OTLP_ENDPOINT'] }).toEqual({ RATE_LIMIT_PER_IP: undefined, otlp: 'http://127.0.0.1:4318' });
+  });
+
+  it('sends notification mail where the wiring says, whatever the caller had set', () => {
+    Object.assign(process.env, { SMTP_URL: 'smtp://elsewhere:25' });
+    expect(serviceEnv('notification-service', wiring(true))['SMTP_URL']).toBe('smtp://127.0.0.1:1025');
+  });
+
+  it('runs a mail catcher that shows what it caught on a web page', async () => {
+    const catcher = await new MailCatcher({ smtpPort: await freePort(), webPort: await freePort() }).start();
+    try {
+      await createTransport(catcher.smtpUrl).sendMail({ from: 'a@example.com', to: 'b@example.com', subject: 'Hello <there>', text: 'Body text', html: '<p>Body</p>' });
+      const page = await (await fetch(catcher.webUrl as string)).text();
+      expect(page).toContain('Hello &lt;there&gt;');
+      expect(page).toContain('b@example.com');
+      const mails = await (await fetch(`${catcher.webUrl}/mails.json`)).json();
+      expect(mails).toEqual([expect.objectContaining({ to: ['b@example.com'], subject: 'Hello <there>', text: 'Body text', contentType: 'multipart/alternative' })]);
+    } finally {
+      await catcher.stop();
+    }
   });
 });

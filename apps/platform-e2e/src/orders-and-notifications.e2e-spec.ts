@@ -190,6 +190,29 @@ describe('orders and notifications through the gateway', () => {
     expectProblem(await api().get('/notifications?unread=maybe', { token: user.accessToken }), 400);
   });
 
+  it('counts unread notifications for the badge: marking one read lowers the count, only for its owner', async () => {
+    const user = await registerUser(api());
+    const stranger = await registerUser(api());
+    const unread = async (who: TestUser) => {
+      const response = await api().get('/notifications/unread-count', { token: who.accessToken });
+      expect(response.status).toBe(200);
+      return response.body;
+    };
+    await placeOrder(user);
+    await eventually(async () => expect(await notificationsOf(user)).toHaveLength(2)); // welcome + order-confirmed
+    expect(await unread(user)).toEqual({ count: 2 });
+
+    const [newest] = await notificationsOf(user);
+    expect((await api().post(`/notifications/${newest.id}/read`, undefined, { token: user.accessToken })).status).toBe(200);
+    expect(await unread(user)).toEqual({ count: 1 });
+    // Reading it again, or someone else trying to, changes nothing.
+    await api().post(`/notifications/${newest.id}/read`, undefined, { token: user.accessToken });
+    expectProblem(await api().post(`/notifications/${newest.id}/read`, undefined, { token: stranger.accessToken }), 404);
+    expect(await unread(user)).toEqual({ count: 1 });
+    await eventually(async () => expect(await unread(stranger)).toEqual({ count: 1 })); // the stranger's own welcome
+    expectProblem(await api().get('/notifications/unread-count'), 401);
+  });
+
   it('received only answers the served OpenAPI document describes (checked on each one)', () => {
     expect(platform.api.checkedAnswers).toBeGreaterThan(10);
   });

@@ -4,6 +4,7 @@ export * from './auth/token-pair.response';
 export * from './common/page.query';
 export * from './common/problem.response';
 export * from './notifications/list-notifications.query';
+export * from './notifications/notification-preferences';
 export * from './notifications/notification.response';
 export * from './orders/create-order.request';
 export * from './orders/order.response';

@@ -2,6 +2,8 @@
 export interface AuthenticatedUser {
   id: string;
   roles: string[];
+  /** When the token stops being valid (a live stream ends then). */
+  expiresAt: Date;
 }
 
 export const ADMIN_ROLE = 'admin';

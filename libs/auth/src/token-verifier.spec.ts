@@ -34,7 +34,7 @@ describe('TokenVerifier', () => {
   });
 
   it('accepts a good token and reads the caller from it', async () => {
-    await expect(verifier.verify(await sign({ roles: ['user', 'admin'] }))).resolves.toEqual({ id: '6f1c1f0e-8a4e-4b8e-9a57-2c1b7f1e0d11', roles: ['user', 'admin'] });
+    await expect(verifier.verify(await sign({ roles: ['user', 'admin'] }))).resolves.toEqual({ id: '6f1c1f0e-8a4e-4b8e-9a57-2c1b7f1e0d11', roles: ['user', 'admin'], expiresAt: expect.any(Date) });
   });
 
   it.each([
@@ -84,7 +84,7 @@ describe('TokenVerifier', () => {
       let now = Date.now();
       const { verifier: cached, lookups } = counting({ now: () => now });
       const token = await sign({ exp: Math.floor(now / 1000) + 60, roles: ['user', 'admin'] });
-      for (let i = 0; i < 5; i++) await expect(cached.verify(token)).resolves.toEqual({ id: '6f1c1f0e-8a4e-4b8e-9a57-2c1b7f1e0d11', roles: ['user', 'admin'] });
+      for (let i = 0; i < 5; i++) await expect(cached.verify(token)).resolves.toEqual({ id: '6f1c1f0e-8a4e-4b8e-9a57-2c1b7f1e0d11', roles: ['user', 'admin'], expiresAt: new Date((Math.floor(now / 1000) + 60) * 1000) });
       expect(lookups()).toBe(1);
       now += 60_000 + (ACCESS_TOKEN.clockToleranceSeconds + 1) * 1000;
       await expect(cached.verify(token)).rejects.toThrow(InvalidTokenError);

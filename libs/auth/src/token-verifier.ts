@@ -16,11 +16,6 @@ export interface TokenVerifierOptions {
   now?: () => number;
 }
 
-/** A verified token's caller, good until the token's `exp` (ms since the epoch). */
-interface Verified {
-  user: AuthenticatedUser;
-  expiresAt: number;
-}
 
 export class InvalidTokenError extends Error {
   constructor(message: string) {
@@ -43,7 +38,7 @@ export class InvalidTokenError extends Error {
 export class TokenVerifier {
   static readonly DEFAULT_CACHE_SIZE = 10_000;
   private readonly keys: JWTVerifyGetKey;
-  private readonly verified = new Map<string, Verified>();
+  private readonly verified = new Map<string, AuthenticatedUser>();
   private readonly cacheSize: number;
   private readonly now: () => number;
 
@@ -63,20 +58,20 @@ export class TokenVerifier {
     const known = this.verified.get(token);
     if (known) {
       this.verified.delete(token);
-      if (known.expiresAt > this.now()) {
+      if (known.expiresAt.getTime() > this.now()) {
         this.verified.set(token, known);
-        return known.user;
+        return known;
       }
     }
-    const { user, expiresAt } = await this.verifySignedToken(token);
+    const user = await this.verifySignedToken(token);
     if (this.cacheSize > 0) {
       if (this.verified.size >= this.cacheSize) this.verified.delete(this.verified.keys().next().value!);
-      this.verified.set(token, { user, expiresAt });
+      this.verified.set(token, user);
     }
     return user;
   }
 
-  private async verifySignedToken(token: string): Promise<Verified> {
+  private async verifySignedToken(token: string): Promise<AuthenticatedUser> {
     if (tokenKindOf(token) !== 'access') throw new InvalidTokenError('not an access token');
     try {
       const { payload } = await jwtVerify(token, this.keys, {
@@ -93,7 +88,7 @@ export class TokenVerifier {
       if ((payload.exp as number) - (payload.iat as number) > ACCESS_TOKEN.maxLifetimeSeconds) throw new InvalidTokenError('token lifetime is too long');
       const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((role): role is string => typeof role === 'string') : [];
       if (!payload.sub) throw new InvalidTokenError('token has no subject');
-      return { user: { id: payload.sub, roles }, expiresAt: (payload.exp as number) * 1000 };
+      return { id: payload.sub, roles, expiresAt: new Date((payload.exp as number) * 1000) };
     } catch (error) {
       if (error instanceof InvalidTokenError) throw error;
       if (error instanceof errors.JOSEError) throw new InvalidTokenError(error.code);

@@ -11,3 +11,7 @@ export * from './replay/dead-letter-replay';
 export * from './replay/dead-letter-replay.cli';
 export * from './schema/messaging-tables';
 export * from './kafka/event-origin';
+// The platform's one retry formula and wakeable sleep, for other background workers (notification-service's mail sender).
+export * from './retry/backoff';
+export * from './retry/wakeable-sleep';
+export * from './listen/postgres-listener';

@@ -7,6 +7,7 @@ import { OtlpReceiver } from './otlp-receiver.ts';
 import {
   freePort,
   LocalPlatform,
+  MailCatcher,
   REPO_ROOT,
   serviceDatabaseUrl,
   startPrivatePostgres,
@@ -39,11 +40,14 @@ export class TestPlatform {
   readonly workDir: string;
   /** Spans the services exported, when started with `{ tracing: true }`. */
   readonly otlp?: OtlpReceiver;
+  /** The suite's SMTP server (a real one): every mail notification-service sent; stop and start it for an outage. */
+  readonly mail: MailCatcher;
   private postgres?: PrivatePostgres;
   private readonly pools = new Map<string, pg.Pool>();
 
-  private constructor(platform: LocalPlatform, workDir: string, postgres: PrivatePostgres | undefined, otlp: OtlpReceiver | undefined) {
+  private constructor(platform: LocalPlatform, workDir: string, postgres: PrivatePostgres | undefined, otlp: OtlpReceiver | undefined, mail: MailCatcher) {
     this.platform = platform;
+    this.mail = mail;
     this.otlp = otlp;
     this.workDir = workDir;
     this.postgres = postgres;
@@ -56,7 +60,7 @@ export class TestPlatform {
     const workDir = join(REPO_ROOT, 'tmp', 'e2e', id);
     rmSync(workDir, { recursive: true, force: true });
     mkdirSync(workDir, { recursive: true });
-    const [kafka, controller, postgresPort, ...servicePorts] = await Promise.all(Array.from({ length: 3 + 2 * SERVICE_NAMES.length }, () => freePort()));
+    const [kafka, controller, postgresPort, smtpPort, ...servicePorts] = await Promise.all(Array.from({ length: 4 + 2 * SERVICE_NAMES.length }, () => freePort()));
     const ports = Object.fromEntries(SERVICE_NAMES.map((service, index) => [service, { http: servicePorts[2 * index], management: servicePorts[2 * index + 1] }])) as LocalPlatformOptions['ports'];
     const postgres = options.privatePostgres
       ? await startPrivatePostgres({ dataDir: join(workDir, 'postgres'), port: postgresPort, output: join(workDir, 'postgres.log') })
@@ -75,27 +79,32 @@ export class TestPlatform {
     // Suites log in many users from one address: the gateway's abuse limits are lifted unless a
     // suite sets its own (the rate-limit suite does).
     const generousLimits = { RATE_LIMIT_LOGIN_PER_IP: '100000', RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '100000' };
+    // Mail retries come quickly, so an SMTP outage in a test ends in seconds, not minutes.
+    const quickMail = { MAIL_POLL_INTERVAL_MS: '200', MAIL_RETRY_INITIAL_MS: '200', MAIL_RETRY_MAX_MS: '1000', SMTP_TIMEOUT_MS: '2000' };
     const extraEnv = Object.fromEntries(
       SERVICE_NAMES.map((service) => [
         service,
-        { ...tracingEnv, ...(service === 'gateway' ? generousLimits : {}), ...options.extraEnv?.[service] },
+        { ...tracingEnv, ...(service === 'gateway' ? generousLimits : {}), ...(service === 'notification-service' ? quickMail : {}), ...options.extraEnv?.[service] },
       ]),
     );
+    const mail = await new MailCatcher({ smtpPort }).start();
     const platform = await LocalPlatform.start({
       ports,
       database,
       kafka: { start: { port: kafka, controllerPort: controller, dataDir: join(workDir, 'kafka') } },
       output: workDir,
       adminEmails: [ADMIN_EMAIL],
+      smtpUrl: mail.smtpUrl,
       logLevel: 'info',
       extraEnv,
       dropDatabaseOnStop: !postgres,
     }).catch(async (error: unknown) => {
       await postgres?.process.stop(10_000, 'SIGINT');
       await otlp?.stop();
+      await mail.stop();
       throw error;
     });
-    return new TestPlatform(platform, workDir, postgres, otlp);
+    return new TestPlatform(platform, workDir, postgres, otlp, mail);
   }
 
   /** Stops the suite's own PostgreSQL (fast shutdown: clients are cut off) and leaves it down. */
@@ -136,6 +145,7 @@ export class TestPlatform {
     await this.platform.stop();
     await this.postgres?.process.stop(20_000, 'SIGINT');
     await this.otlp?.stop();
+    await this.mail.stop();
     if (process.env['KEEP_E2E_LOGS'] !== 'true') {
       for (const data of ['kafka', 'postgres']) rmSync(join(this.workDir, data), { recursive: true, force: true });
     }

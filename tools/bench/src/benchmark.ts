@@ -141,6 +141,11 @@ async function main(): Promise<void> {
     report.push(`  events of the gateway burst drained ${fmt(drainSeconds)} s after it ended   target ≤ ${TARGETS.drainSeconds} s   ${verdict(drainSeconds <= TARGETS.drainSeconds)}`);
     const loaded = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (service) => [service, await rss(platform.managementUrl(service))] as const)));
 
+    // The unread badge, the hottest read of a client (the bench user now has every order of the bursts unread).
+    const badge = await saturate({ url: `${api}/notifications/unread-count`, ...saturated });
+    const { count } = (await (await fetch(`${api}/notifications/unread-count`, { headers: auth })).json()) as { count: number };
+    report.push('', `unread badge, GET /notifications/unread-count through the gateway (${count} unread): ${fmt(badge.requests.average, 0)} req/s, p50 ${fmt(badge.latency.p50)} ms, p99 ${fmt(badge.latency.p99)} ms, non-2xx ${badge.non2xx + badge.errors}`);
+
     // 3. Event latency at a steady rate: order committed → order-confirmed notification stored.
     const since = new Date();
     await saturate({ url: `${api}/orders`, method: 'POST', headers: { ...auth, ...json }, body: orderBody, connections: 4, duration: DURATION, overallRate: EVENT_RATE });
@@ -227,6 +232,7 @@ async function main(): Promise<void> {
         drainSeconds,
       },
       eventLatency,
+      unreadBadge: { rps: badge.requests.average, p50Ms: badge.latency.p50, p99Ms: badge.latency.p99, unread: count },
       memory,
     };
     writeFileSync(join(work, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalPlatform } from './local-platform.ts';
+import { MailCatcher } from './mail-catcher.ts';
 import { CACHE_DIR } from './paths.ts';
 import { DEFAULT_PORTS, generateSigningKeys, SERVICE_NAMES, type ServiceName } from './services.ts';
 
@@ -27,6 +28,8 @@ function devSigningKeys(): string {
 
 async function up(): Promise<void> {
   const log = (line: string) => console.log(`platform             | ${line}`);
+  // Mail goes to SMTP_URL when the caller sets one; otherwise to a local catcher with a web page.
+  const mailCatcher = env['SMTP_URL'] ? undefined : await new MailCatcher({ smtpPort: int('MAIL_CATCHER_SMTP_PORT', 1025), webPort: int('MAIL_CATCHER_WEB_PORT', 1080) }).start();
   const platform = await LocalPlatform.start(
     {
       ports: Object.fromEntries(SERVICE_NAMES.map((service) => [service, portsOf(service)])) as Record<ServiceName, { http: number; management: number }>,
@@ -47,6 +50,7 @@ async function up(): Promise<void> {
         : { start: { port: int('KAFKA_PORT', 9092), controllerPort: int('KAFKA_CONTROLLER_PORT', 9093), dataDir: join(CACHE_DIR, 'kafka', 'dev') } },
       output: 'inherit',
       signingKeys: devSigningKeys(),
+      smtpUrl: env['SMTP_URL'] ?? mailCatcher?.smtpUrl,
       adminEmails: (env['ADMIN_EMAILS'] ?? 'admin@example.com').split(',').map((email) => email.trim()),
       logFormat: env['LOG_FORMAT'] === 'json' || !process.stdout.isTTY ? 'json' : 'pretty',
       logLevel: env['LOG_LEVEL'] ?? 'info',
@@ -58,6 +62,7 @@ async function up(): Promise<void> {
   log(`gateway: ${platform.url('gateway')}/api/v1   API docs: ${platform.url('gateway')}/docs`);
   log(`operations: ${SERVICE_NAMES.map((service) => `${service} ${platform.managementUrl(service)}/metrics`).join(', ')}; upstreams: ${platform.managementUrl('gateway')}/health`);
   if (platform.prometheus) log(`prometheus: ${platform.prometheus.url}/targets (try the query outbox_backlog_rows)`);
+  log(mailCatcher ? `mail: caught on ${mailCatcher.smtpUrl}, read it at ${mailCatcher.webUrl}` : `mail: sent to SMTP_URL (${new URL(env['SMTP_URL'] as string).host})`);
   log('press Ctrl-C to stop');
   let stopping = false;
   const stop = async () => {
@@ -65,6 +70,7 @@ async function up(): Promise<void> {
     stopping = true;
     log('stopping…');
     await platform.stop();
+    await mailCatcher?.stop();
     log('stopped');
     process.exit(0);
   };

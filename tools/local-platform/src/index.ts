@@ -1,6 +1,7 @@
 export * from './database.ts';
 export * from './kafka.ts';
 export * from './local-platform.ts';
+export * from './mail-catcher.ts';
 export * from './managed-process.ts';
 export * from './paths.ts';
 export * from './postgres.ts';

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { dropDatabase, setupDatabase, type DatabaseOptions } from './database.ts';
 import { startKafka, type KafkaBroker, type KafkaOptions } from './kafka.ts';
+import { MailCatcher } from './mail-catcher.ts';
 import type { ManagedProcess } from './managed-process.ts';
 import { distEntry } from './paths.ts';
 import { startPrometheus, type PrometheusServer } from './prometheus-server.ts';
@@ -29,6 +30,8 @@ export interface LocalPlatformOptions {
   output: string | 'inherit';
   signingKeys?: string;
   adminEmails?: string[];
+  /** Where notification-service sends mail; without it the platform runs a mail catcher of its own on a free port. */
+  smtpUrl?: string;
   logFormat?: 'json' | 'pretty';
   logLevel?: string;
   extraEnv?: PlatformWiring['extraEnv'];
@@ -49,20 +52,26 @@ export class LocalPlatform {
   readonly wiring: PlatformWiring;
   kafka?: KafkaBroker;
   prometheus?: PrometheusServer;
+  /** The mail catcher this platform started because no smtpUrl was given. */
+  readonly mailCatcher?: MailCatcher;
   private readonly processes = new Map<ServiceName, ManagedProcess>();
   /** More instances of a service (scaling tests), stopped with the platform. */
   private readonly replicas: ManagedProcess[] = [];
+  /** Management URL of each replica, by its client URL. */
+  private readonly replicaManagement = new Map<string, string>();
   private readonly options: LocalPlatformOptions;
 
-  private constructor(options: LocalPlatformOptions, kafka: KafkaBroker | undefined) {
+  private constructor(options: LocalPlatformOptions, kafka: KafkaBroker | undefined, mailCatcher: MailCatcher | undefined) {
     this.options = options;
     this.kafka = kafka;
+    this.mailCatcher = mailCatcher;
     this.wiring = {
       ports: options.ports,
       kafkaBrokers: kafka?.brokers ?? ('brokers' in options.kafka ? options.kafka.brokers : ''),
       database: options.database,
       signingKeys: options.signingKeys ?? generateSigningKeys(),
       adminEmails: options.adminEmails ?? [],
+      smtpUrl: options.smtpUrl ?? mailCatcher?.smtpUrl ?? '',
       logFormat: options.logFormat ?? 'json',
       logLevel: options.logLevel ?? 'info',
       extraEnv: options.extraEnv,
@@ -80,7 +89,8 @@ export class LocalPlatform {
       log(`kafka: starting a KRaft broker on 127.0.0.1:${options.kafka.start.port}`);
       kafka = await startKafka({ ...options.kafka.start, output: LocalPlatform.outputFor(options.output, 'kafka') });
     }
-    const platform = new LocalPlatform(options, kafka);
+    const mailCatcher = options.smtpUrl ? undefined : await new MailCatcher({ smtpPort: await freePort() }).start();
+    const platform = new LocalPlatform(options, kafka, mailCatcher);
     try {
       for (const service of BACKEND_SERVICES) log(`${service}: ${runMigrations(service, options.database)}`);
       await Promise.all(SERVICE_NAMES.map((service) => platform.startService(service)));
@@ -135,7 +145,15 @@ export class LocalPlatform {
     const child = startServiceProcess(service, wiring, LocalPlatform.outputFor(this.options.output, `${service}-${ports.http}`));
     this.replicas.push(child);
     await waitUntilReady(service, wiring, child);
+    this.replicaManagement.set(serviceUrl(wiring, service), managementUrl(wiring, service));
     return serviceUrl(wiring, service);
+  }
+
+  /** The management port (/metrics, probes) of a replica startReplica started, by its client URL. */
+  replicaManagementUrl(replicaUrl: string): string {
+    const url = this.replicaManagement.get(replicaUrl);
+    if (!url) throw new Error(`no replica at ${replicaUrl}`);
+    return url;
   }
 
   /** Stops the broker this platform started (its data stays) … */
@@ -183,6 +201,7 @@ export class LocalPlatform {
       this.processes.delete(service);
     }
     await this.kafka?.process.stop(30_000);
+    await this.mailCatcher?.stop();
     if (this.options.dropDatabaseOnStop) dropDatabase(this.options.database);
   }
 

@@ -25,6 +25,8 @@ export interface PlatformWiring {
   /** JWT_SIGNING_KEYS of user-service (a JWK Set with private keys). */
   signingKeys: string;
   adminEmails: string[];
+  /** SMTP_URL of notification-service. */
+  smtpUrl: string;
   logFormat: 'json' | 'pretty';
   logLevel: string;
   /** Extra variables per service (tests use it to tune retries, timeouts, …). */
@@ -84,7 +86,7 @@ export function serviceEnv(service: ServiceName, wiring: PlatformWiring): NodeJS
   const own: Record<ServiceName, NodeJS.ProcessEnv> = {
     'user-service': { ...backend('user-service'), JWT_SIGNING_KEYS: wiring.signingKeys, ADMIN_EMAILS: wiring.adminEmails.join(',') },
     'order-service': { ...backend('order-service'), JWKS_URL: jwksUrl },
-    'notification-service': { ...backend('notification-service'), JWKS_URL: jwksUrl },
+    'notification-service': { ...backend('notification-service'), JWKS_URL: jwksUrl, SMTP_URL: wiring.smtpUrl },
     gateway: {
       USER_SERVICE_URL: serviceUrl(wiring, 'user-service'),
       ORDER_SERVICE_URL: serviceUrl(wiring, 'order-service'),

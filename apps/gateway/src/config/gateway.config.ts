@@ -91,6 +91,12 @@ export class GatewayConfig extends BaseServiceConfig {
   @Min(1)
   RATE_LIMIT_PER_USER: number = 300;
 
+  /** Live notification streams one user may hold open through this gateway at once (429 beyond). */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  STREAMS_PER_USER: number = 5;
+
   /** Requests per client IP per minute on routes without a token (register, refresh, …). */
   @IsInt()
   @Min(1)

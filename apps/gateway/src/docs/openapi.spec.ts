@@ -11,6 +11,7 @@ import { AppModule } from '../app.module';
 import { GATEWAY_SETTINGS, GatewayConfig } from '../config/gateway.config';
 import { GATEWAY } from '../service';
 import { AuthRoutes, JwksRoutes } from '../proxy/auth.routes';
+import { NotificationStreamRoutes } from '../proxy/notification-stream.routes';
 import { NotificationsRoutes } from '../proxy/notifications.routes';
 import { AdminOrdersRoutes, OrdersRoutes } from '../proxy/orders.routes';
 import { UsersRoutes } from '../proxy/users.routes';
@@ -32,10 +33,14 @@ const PUBLIC_API = [
   'post /api/v1/orders/{id}/cancel',
   'get /api/v1/notifications',
   'post /api/v1/notifications/{id}/read',
+  'get /api/v1/notifications/unread-count',
+  'get /api/v1/notifications/preferences',
+  'put /api/v1/notifications/preferences',
+  'get /api/v1/notifications/stream',
   'patch /api/v1/admin/orders/{id}/status',
 ];
 
-const ROUTE_CONTROLLERS: Type[] = [AuthRoutes, JwksRoutes, UsersRoutes, OrdersRoutes, AdminOrdersRoutes, NotificationsRoutes];
+const ROUTE_CONTROLLERS: Type[] = [AuthRoutes, JwksRoutes, UsersRoutes, OrdersRoutes, AdminOrdersRoutes, NotificationsRoutes, NotificationStreamRoutes];
 const VERBS = ['get', 'post', 'put', 'delete', 'patch', 'all', 'options', 'head'];
 
 /** Every route the gateway's controllers declare, read from Nest's own metadata. */
@@ -133,6 +138,29 @@ describe('the OpenAPI document', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it.each([
+    ['get', '/api/v1/notifications/unread-count', [401]],
+    ['get', '/api/v1/notifications/preferences', [401]],
+    ['put', '/api/v1/notifications/preferences', [400, 401]],
+    ['get', '/api/v1/notifications/stream', [400, 401, 429]],
+  ] as const)('describes %s %s fully: summary, operationId, tag, security and its problems', (method, path, problems) => {
+    const operation = document.paths[path][method]!;
+    expect(operation).toEqual(expect.objectContaining({ summary: expect.any(String), operationId: expect.any(String), tags: ['notifications'], security: [{ bearer: [] }] }));
+    for (const status of problems) {
+      expect({ status, response: operation.responses[String(status)] }).toEqual({
+        status,
+        response: expect.objectContaining({ description: expect.any(String), content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemResponse' } } } }),
+      });
+    }
+    if (method === 'put') expect(Object.keys((operation.requestBody as { content: Record<string, { examples?: object }> }).content['application/json'].examples ?? {})).not.toEqual([]);
+  });
+
+  it('documents the stream as text/event-stream with Last-Event-ID', () => {
+    const operation = document.paths['/api/v1/notifications/stream'].get!;
+    expect(Object.keys((operation.responses['200'] as { content: object }).content)).toEqual(['text/event-stream']);
+    expect(operation.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Last-Event-ID', in: 'header' })]));
   });
 });
 

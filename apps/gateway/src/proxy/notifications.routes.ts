@@ -1,6 +1,6 @@
-import { Controller, Get, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { NotificationPageResponse, NotificationResponse, PAGE_LIMITS } from '@platform/api';
+import { Controller, Get, HttpCode, HttpStatus, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { NotificationPageResponse, NotificationPreferences, NotificationResponse, PAGE_LIMITS, UnreadCountResponse } from '@platform/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../docs/api-problems';
 import { ProxyService } from './proxy.service';
@@ -19,6 +19,29 @@ export class NotificationsRoutes {
   @ApiOkResponse({ type: NotificationPageResponse, description: 'A page of the caller’s notifications.' })
   @ApiProblems(400)
   list(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.proxy.forward('notification-service', request, reply);
+  }
+
+  @Get('unread-count')
+  @ApiOperation({ summary: 'How many of the caller’s notifications are unread (the badge)', operationId: 'countUnreadNotifications' })
+  @ApiOkResponse({ type: UnreadCountResponse, description: 'The count; it drops when a notification is marked read.' })
+  unreadCount(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.proxy.forward('notification-service', request, reply);
+  }
+
+  @Get('preferences')
+  @ApiOperation({ summary: 'The caller’s notification preferences', operationId: 'getNotificationPreferences' })
+  @ApiOkResponse({ type: NotificationPreferences, description: '`email` is true unless the caller turned email off.' })
+  getPreferences(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.proxy.forward('notification-service', request, reply);
+  }
+
+  @Put('preferences')
+  @ApiOperation({ summary: 'Turn email notifications on or off', description: 'In-app notifications are always kept; with `email: false` no mail is sent for new ones.', operationId: 'setNotificationPreferences' })
+  @ApiBody({ type: NotificationPreferences, examples: { emailOff: { summary: 'No more emails', value: { email: false } }, emailOn: { summary: 'Emails again', value: { email: true } } } })
+  @ApiOkResponse({ type: NotificationPreferences })
+  @ApiProblems(400)
+  setPreferences(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     return this.proxy.forward('notification-service', request, reply);
   }
 

@@ -1,9 +1,13 @@
 import type { ServiceData } from '@platform/service-kit';
+import { EmailDeliveryEntity } from '../email/email-delivery.entity';
 import { ErasedRecipientEntity, NotificationEntity } from '../notifications/notification.entity';
+import { PreferenceEntity } from '../preferences/preference.entity';
+import { RecipientEntity } from '../recipients/recipient.entity';
 import { CreateNotifications1763900000000 } from './migrations/1763900000000-create-notifications';
+import { EmailPreferencesUnread1764000000000 } from './migrations/1764000000000-email-preferences-unread';
 
 /** What notification-service keeps in its `notifications` schema. */
 export const NOTIFICATION_SERVICE_DATA: ServiceData = {
-  entities: [NotificationEntity, ErasedRecipientEntity],
-  migrations: [CreateNotifications1763900000000],
+  entities: [NotificationEntity, ErasedRecipientEntity, RecipientEntity, PreferenceEntity, EmailDeliveryEntity],
+  migrations: [CreateNotifications1763900000000, EmailPreferencesUnread1764000000000],
 };

@@ -8,24 +8,40 @@ import {
   OrderShipped,
   UserDeleted,
   UserRegistered,
+  UserUpdated,
   type CloudEvent,
   type OrderConfirmedV1,
   type OrderStatusChangedV1,
   type UserDeletedV1,
   type UserRegisteredV1,
+  type UserUpdatedV1,
 } from '@platform/contracts';
 import { EventContext, OnEvent } from '@platform/messaging';
+import { RecipientsService } from '../recipients/recipients.service';
 import { NotificationTemplates, type NotificationContent } from './notification-templates';
 import { NotificationsService } from './notifications.service';
 
-/** Turns user and order events into notifications, and erases them with the user. */
+/** Turns user and order events into notifications (and their emails), keeps each user's address, erases it all with the user. */
 @Controller()
 export class NotificationsEventsController {
-  constructor(private readonly notifications: NotificationsService) {}
+  constructor(
+    private readonly notifications: NotificationsService,
+    private readonly recipients: RecipientsService,
+  ) {}
 
   @OnEvent(UserRegistered)
   async onUserRegistered(@Payload() event: CloudEvent<UserRegisteredV1>, @Ctx() context: EventContext): Promise<void> {
+    const { userId, email, displayName } = event.data;
+    if (await this.notifications.isErased(context.manager, userId)) return;
+    await this.recipients.remember(context.manager, { userId, email, displayName });
     await this.notifications.notify(context.manager, { userId: event.data.userId, eventId: event.id }, NotificationTemplates.welcome(event.data.displayName));
+  }
+
+  @OnEvent(UserUpdated)
+  async onUserUpdated(@Payload() event: CloudEvent<UserUpdatedV1>, @Ctx() context: EventContext): Promise<void> {
+    const { userId, email, displayName } = event.data;
+    if (await this.notifications.isErased(context.manager, userId)) return;
+    await this.recipients.remember(context.manager, { userId, email, displayName });
   }
 
   @OnEvent(OrderConfirmed)
@@ -59,7 +75,7 @@ export class NotificationsEventsController {
     await this.notifications.erase(context.manager, event.data.userId);
   }
 
-  private aboutOrder(event: CloudEvent<OrderStatusChangedV1>, context: EventContext, content: NotificationContent): Promise<void> {
-    return this.notifications.notify(context.manager, { userId: event.data.userId, orderId: event.data.orderId, eventId: event.id }, content);
+  private async aboutOrder(event: CloudEvent<OrderStatusChangedV1>, context: EventContext, content: NotificationContent): Promise<void> {
+    await this.notifications.notify(context.manager, { userId: event.data.userId, orderId: event.data.orderId, eventId: event.id }, content);
   }
 }

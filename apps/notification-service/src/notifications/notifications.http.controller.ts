@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
-import { ListNotificationsQuery, NotificationPageResponse, NotificationResponse } from '@platform/api';
+import { ListNotificationsQuery, NotificationPageResponse, NotificationResponse, UnreadCountResponse } from '@platform/api';
 import { CurrentUser, type AuthenticatedUser } from '@platform/auth';
 import { UuidParam } from '@platform/service-kit';
 import { toNotificationResponse } from './notification.mapper';
@@ -14,6 +14,11 @@ export class NotificationsHttpController {
   async list(@CurrentUser() caller: AuthenticatedUser, @Query() query: ListNotificationsQuery): Promise<NotificationPageResponse> {
     const page = await this.notifications.list(caller.id, query);
     return { items: page.items.map(toNotificationResponse), nextCursor: page.nextCursor };
+  }
+
+  @Get('unread-count')
+  async unreadCount(@CurrentUser() caller: AuthenticatedUser): Promise<UnreadCountResponse> {
+    return { count: await this.notifications.unreadCount(caller.id) };
   }
 
   @Post(':id/read')

@@ -1,14 +1,14 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PAGE_LIMITS } from '@platform/api';
 import { DomainError, keysetPage } from '@platform/service-kit';
 import { DataSource, IsNull, Not, type EntityManager } from 'typeorm';
+import { EmailDeliveriesService } from '../email/email-deliveries.service';
+import { PreferencesService } from '../preferences/preferences.service';
+import { RecipientsService } from '../recipients/recipients.service';
+import { erasureHash } from './erasure';
 import type { NotificationContent } from './notification-templates';
 import { ErasedRecipientEntity, NotificationEntity } from './notification.entity';
-
-function erasureHash(userId: string): string {
-  return createHash('sha256').update(`recipient:${userId}`).digest('hex');
-}
 
 export interface NotificationSource {
   userId: string;
@@ -18,12 +18,20 @@ export interface NotificationSource {
 
 @Injectable()
 export class NotificationsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly emails: EmailDeliveriesService,
+    private readonly recipients: RecipientsService,
+    private readonly preferences: PreferencesService,
+  ) {}
 
-  /** Stores a notification made from an event, unless its recipient has been erased. */
-  async notify(manager: EntityManager, source: NotificationSource, content: NotificationContent): Promise<void> {
-    if (await manager.existsBy(ErasedRecipientEntity, { userIdHash: erasureHash(source.userId) })) return;
-    await manager.insert(NotificationEntity, {
+  /**
+   * Stores a notification made from an event, and its email (unless the user turned email off),
+   * in the event's transaction — unless its recipient has been erased.
+   */
+  async notify(manager: EntityManager, source: NotificationSource, content: NotificationContent): Promise<NotificationEntity | undefined> {
+    if (await this.isErased(manager, source.userId)) return undefined;
+    const notification: NotificationEntity = {
       id: randomUUID(),
       userId: source.userId,
       orderId: source.orderId ?? null,
@@ -31,13 +39,29 @@ export class NotificationsService {
       ...content,
       readAt: null,
       createdAt: new Date(),
-    });
+    };
+    await manager.insert(NotificationEntity, notification);
+    await this.emails.enqueue(manager, notification);
+    return notification;
   }
 
-  /** Erasure: every notification of the user goes; a hash of the id stops late events. */
+  isErased(manager: EntityManager, userId: string): Promise<boolean> {
+    return manager.existsBy(ErasedRecipientEntity, { userIdHash: erasureHash(userId) });
+  }
+
+  /** Erasure: every notification, pending email, address and preference of the user goes; a hash of the id stops late events. */
   async erase(manager: EntityManager, userId: string): Promise<void> {
+    await this.emails.forget(manager, userId);
     await manager.delete(NotificationEntity, { userId });
+    await this.recipients.forget(manager, userId);
+    await this.preferences.forget(manager, userId);
     await manager.upsert(ErasedRecipientEntity, { userIdHash: erasureHash(userId), erasedAt: new Date() }, ['userIdHash']);
+  }
+
+  /** The unread badge: a count over the partial index of unread notifications. */
+  async unreadCount(userId: string): Promise<number> {
+    const [row] = await this.dataSource.query(`SELECT count(*)::int AS count FROM "notifications"."notifications" WHERE "user_id" = $1 AND "read_at" IS NULL`, [userId]);
+    return row.count;
   }
 
   list(userId: string, options: { unread?: boolean; limit?: number; cursor?: string }) {

@@ -16,5 +16,5 @@ export const UserRegistered = defineEvent({
   key: (p) => p.userId,
   producer: 'user-service',
   consumers: ['order-service', 'notification-service'],
-  description: 'A user account was created. Order-service adds the user to its customer copy; notification-service sends a welcome.',
+  description: 'A user account was created. Order-service adds the user to its customer copy; notification-service keeps the address for email and sends a welcome (in-app and by email).',
 });

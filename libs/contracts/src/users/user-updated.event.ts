@@ -15,6 +15,6 @@ export const UserUpdated = defineEvent({
   payload: UserUpdatedV1,
   key: (p) => p.userId,
   producer: 'user-service',
-  consumers: ['order-service'],
-  description: "A user's profile changed. Carries the full current profile, so consumers can overwrite their copy.",
+  consumers: ['order-service', 'notification-service'],
+  description: "A user's profile changed. Carries the full current profile, so consumers can overwrite their copy (order-service's customers, notification-service's email recipients).",
 });

@@ -1,0 +1,37 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { createTransport, type Transporter } from 'nodemailer';
+import { NotificationServiceConfig } from '../config/notification-service.config';
+import type { EmailContent } from './email-templates';
+
+export interface OutgoingMail extends EmailContent {
+  to: string;
+  messageId: string;
+}
+
+/** The SMTP client (nodemailer) for SMTP_URL; one connection per mail, bounded by SMTP_TIMEOUT_MS. */
+@Injectable()
+export class MailTransport implements OnModuleDestroy {
+  private readonly transporter: Transporter;
+  readonly from: string;
+  /** The domain Message-IDs are minted in (MAIL_FROM's). */
+  readonly messageIdDomain: string;
+
+  constructor(config: NotificationServiceConfig) {
+    this.from = config.MAIL_FROM;
+    this.messageIdDomain = /@([^>\s]+)/.exec(config.MAIL_FROM)?.[1] ?? 'platform.local';
+    const timeout = config.SMTP_TIMEOUT_MS;
+    this.transporter = createTransport({ url: config.SMTP_URL, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout * 3 });
+  }
+
+  messageIdFor(notificationId: string): string {
+    return `<${notificationId}@${this.messageIdDomain}>`;
+  }
+
+  async send(mail: OutgoingMail): Promise<void> {
+    await this.transporter.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId });
+  }
+
+  onModuleDestroy(): void {
+    this.transporter.close();
+  }
+}

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { erasureHash } from '../notifications/erasure';
+import { ErasedRecipientEntity } from '../notifications/notification.entity';
+import { PreferenceEntity } from './preference.entity';
+
+export interface Preferences {
+  email: boolean;
+}
+
+const DEFAULTS: Preferences = { email: true };
+
+/** A user's delivery choices (email on by default). */
+@Injectable()
+export class PreferencesService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async get(userId: string, manager: EntityManager = this.dataSource.manager): Promise<Preferences> {
+    const row = await manager.findOneBy(PreferenceEntity, { userId });
+    return row ? { email: row.email } : { ...DEFAULTS };
+  }
+
+  /** Stores the choice — unless the user was erased (a token outlives the account by minutes): nothing new is kept about them. */
+  async set(userId: string, preferences: Preferences): Promise<Preferences> {
+    await this.dataSource.transaction(async (manager) => {
+      if (await manager.existsBy(ErasedRecipientEntity, { userIdHash: erasureHash(userId) })) return;
+      await manager.upsert(PreferenceEntity, { userId, email: preferences.email, updatedAt: new Date() }, ['userId']);
+    });
+    return { email: preferences.email };
+  }
+
+  async forget(manager: EntityManager, userId: string): Promise<void> {
+    await manager.delete(PreferenceEntity, { userId });
+  }
+}
