@@ -38,7 +38,8 @@ function composeAppWebpackConfig(appDir, options = {}) {
     // a service bundles only the parts it uses, and the npm packages behind the rest are never
     // required: the gateway does not load TypeORM or the Postgres driver just because service-kit
     // also exports the database module. Not minified: stack traces stay readable without source maps.
-    module: { rules: [{ test: /[\\/]libs[\\/].*\.ts$/, sideEffects: false }] },
+    // Barrels (index.ts) keep theirs: some import 'reflect-metadata' first.
+    module: { rules: [{ test: /\.ts$/, include: join(root, 'libs'), exclude: /[\\/]index\.ts$/, sideEffects: false }] },
     optimization: { sideEffects: true, usedExports: true, providedExports: true, innerGraph: true, minimize: false, concatenateModules: false },
     plugins: [
       new NxAppWebpackPlugin({

@@ -88,7 +88,8 @@ export class TokenVerifier {
       if ((payload.exp as number) - (payload.iat as number) > ACCESS_TOKEN.maxLifetimeSeconds) throw new InvalidTokenError('token lifetime is too long');
       const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((role): role is string => typeof role === 'string') : [];
       if (!payload.sub) throw new InvalidTokenError('token has no subject');
-      return { id: payload.sub, roles, expiresAt: new Date((payload.exp as number) * 1000) };
+      // Frozen: the same object answers every later request with this token.
+      return Object.freeze({ id: payload.sub, roles: Object.freeze(roles) as string[], expiresAt: new Date((payload.exp as number) * 1000) });
     } catch (error) {
       if (error instanceof InvalidTokenError) throw error;
       if (error instanceof errors.JOSEError) throw new InvalidTokenError(error.code);

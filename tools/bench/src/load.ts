@@ -58,7 +58,8 @@ export async function fixedRate(options: { url: string; headers?: Record<string,
     const due = begin + index * interval;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    const sent = performance.now();
+    // Measured from when it was due, not from when it left: a late send is latency too.
+    const sent = due;
     inFlight.push(
       pool
         .request({ method: 'GET', path: target.pathname + target.search, headers: options.headers })

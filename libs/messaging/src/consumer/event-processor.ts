@@ -22,8 +22,12 @@ export type EventHandler = (event: CloudEvent<object>, context: EventContext) =>
 
 export class ShuttingDownError extends Error {}
 
-/** Events one transaction takes at most. */
-const MAX_EVENTS_PER_TRANSACTION = 100;
+/**
+ * Events one transaction takes at most: enough that a burst costs few commits, few enough that a
+ * transaction (and the row locks it holds) stays short, and the consumer heartbeats and commits
+ * its offsets often (kafkajs does neither by itself inside a batch).
+ */
+const MAX_EVENTS_PER_TRANSACTION = 50;
 
 /** A message of a batch, decoded and paired with its handler (none: a known event this service does not consume). */
 interface Step {
@@ -70,7 +74,7 @@ export class EventProcessor {
    * it fails, nothing of it is kept and its events go one at a time, with the retries and dead
    * letters below. Each offset is resolved only once its event is handled, skipped or dead-lettered.
    */
-  async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  async processBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     let steps: Step[] = [];
     const flush = async () => {
@@ -81,11 +85,13 @@ export class EventProcessor {
         for (const step of pending) {
           if (step.handler) await this.handleWithRetries(step, heartbeat);
           resolveOffset(step.message.offset);
+          await heartbeat();
         }
       } else {
         for (const step of pending) resolveOffset(step.message.offset);
       }
       await heartbeat();
+      await commitOffsetsIfNecessary();
     };
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
@@ -122,13 +128,16 @@ export class EventProcessor {
       const outcomes = await this.deps.dataSource.transaction(async (manager) => {
         const results: string[] = [];
         for (const step of handled) results.push(await this.inSpanOf(step, () => this.handleIn(manager, step)));
+        // Fails if a handler swallowed a database error: Postgres would answer COMMIT with a silent
+        // ROLLBACK of the aborted transaction, and these events would count as handled.
+        await manager.query('SELECT 1');
         return results;
       });
       outcomes.forEach((outcome, index) => metrics.handled.inc({ consumer_group: this.group, event_type: handled[index].event.type, outcome }));
       return true;
     } catch (error) {
       if (!this.deps.isRunning()) throw new ShuttingDownError('stopping before the events were handled');
-      this.logger.debug({ err: error, events: handled.length }, 'events handled together failed; handling them one at a time');
+      this.logger.warn({ err: error, events: handled.length }, 'events handled together failed; handling them one at a time');
       return false;
     }
   }
