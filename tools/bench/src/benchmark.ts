@@ -2,10 +2,11 @@
 // Prints each figure next to its target and writes them to tmp/bench/results.json; asserts nothing
 // (speed is watched, not unit-tested). BENCH_PROFILE=1 runs the services under --cpu-prof and
 // --heap-prof, writes the profiles to tmp/bench/profiles/<service>/ and prints their top frames.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort, LocalPlatform, REPO_ROOT, scrape, SERVICE_NAMES, serviceDatabaseUrl, sleep, sumOf, type ServiceName } from '@platform/local-platform';
+import { freePort, LocalPlatform, REPO_ROOT, scrape, SERVICE_NAMES, serviceDatabaseUrl, sleep, sumOf, type DatabaseOptions, type ServiceName } from '@platform/local-platform';
 import { startBareProxy } from './bare-proxy.ts';
 import { fixedRate, percentile, saturate } from './load.ts';
 import { topFrames } from './profile-summary.ts';
@@ -46,6 +47,77 @@ async function rss(url: string): Promise<number> {
 async function backlog(orderService: string, notificationService: string): Promise<number> {
   const [orders, notifications] = await Promise.all([scrape(orderService), scrape(notificationService)]);
   return sumOf(orders, 'outbox_backlog_rows') + sumOf(orders, 'kafka_consumer_lag') + sumOf(notifications, 'kafka_consumer_lag');
+}
+
+/** CPU seconds each service (its /metrics) and the broker (/proc, on Linux) have used so far. */
+async function cpuSeconds(platform: LocalPlatform): Promise<Record<string, number>> {
+  const seconds: Record<string, number> = {};
+  for (const service of SERVICE_NAMES) seconds[service] = sumOf(await scrape(platform.managementUrl(service)), 'process_cpu_seconds_total');
+  const broker = platform.kafka?.process.pid;
+  if (broker && existsSync(`/proc/${broker}/stat`)) {
+    // utime and stime, in clock ticks (100 per second on Linux).
+    const fields = readFileSync(`/proc/${broker}/stat`, 'utf8').split(') ')[1].split(' ');
+    seconds['kafka'] = (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+  return seconds;
+}
+
+interface Gap {
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/**
+ * Posts orders through the gateway at a steady rate for DURATION seconds, then reads from the
+ * services' own tables when each step of each order began (Postgres now(): the start of the
+ * step's transaction), and what CPU the run cost each process per order.
+ */
+async function eventLatencyAt(
+  platform: LocalPlatform,
+  database: DatabaseOptions,
+  run: { api: string; headers: Record<string, string>; body: string; ratePerSecond: number },
+): Promise<Gap & { notified: number; sent: number; steps: (Gap & { name: string })[]; cpuMsPerOrder: Record<string, number> }> {
+  const since = new Date();
+  const cpuBefore = await cpuSeconds(platform);
+  await saturate({ url: `${run.api}/orders`, method: 'POST', headers: run.headers, body: run.body, connections: 4, duration: DURATION, overallRate: run.ratePerSecond });
+  await sleep(5_000);
+  const cpuAfter = await cpuSeconds(platform);
+  const client = new pg.Client({ connectionString: serviceDatabaseUrl(database, 'order-service') });
+  const notifications = new pg.Client({ connectionString: serviceDatabaseUrl(database, 'notification-service') });
+  await Promise.all([client.connect(), notifications.connect()]);
+  const hops = (
+    await client.query(
+      `SELECT o.id, o.created_at AS committed, created.sent_at AS relayed, settled.handled_at AS settled, confirmed.created_at AS confirmed, confirmed.sent_at AS confirm_relayed, confirmed.event_id::text AS confirm_event
+       FROM orders o
+       JOIN outbox created ON created.message_key = o.id::text AND created.event_type = 'order.created'
+       JOIN inbox settled ON settled.event_id = created.event_id::text
+       JOIN outbox confirmed ON confirmed.message_key = o.id::text AND confirmed.event_type = 'order.confirmed'
+       WHERE o.created_at >= $1`,
+      [since],
+    )
+  ).rows as { id: string; committed: Date; relayed: Date; settled: Date; confirmed: Date; confirm_relayed: Date; confirm_event: string }[];
+  const handled = new Map(((await notifications.query('SELECT event_id, handled_at FROM inbox WHERE handled_at >= $1', [since])).rows as { event_id: string; handled_at: Date }[]).map((row) => [row.event_id, row.handled_at]));
+  const stored = new Map(((await notifications.query(`SELECT order_id, created_at FROM notifications WHERE type = 'order-confirmed' AND created_at >= $1`, [since])).rows as { order_id: string; created_at: Date }[]).map((row) => [row.order_id, row.created_at]));
+  const sent = Number((await client.query('SELECT count(*) FROM orders WHERE created_at >= $1', [since])).rows[0].count);
+  await Promise.all([client.end(), notifications.end()]);
+  const complete = hops.filter((row) => stored.has(row.id) && handled.has(row.confirm_event));
+  const gap = (values: number[]): Gap => ({ p50Ms: percentile(values, 50), p99Ms: percentile(values, 99) });
+  const steps: [string, (row: (typeof complete)[number]) => number][] = [
+    ['order commit → relay claims order.created', (row) => row.relayed.getTime() - row.committed.getTime()],
+    ['relay claims → order-service consumer handles it', (row) => row.settled.getTime() - row.relayed.getTime()],
+    ['handled → order.confirmed written', (row) => row.confirmed.getTime() - row.settled.getTime()],
+    ['written → relay claims order.confirmed', (row) => row.confirm_relayed.getTime() - row.confirmed.getTime()],
+    ['relay claims → notification-service consumer handles it', (row) => handled.get(row.confirm_event)!.getTime() - row.confirm_relayed.getTime()],
+    ['handled → notification stored', (row) => stored.get(row.id)!.getTime() - handled.get(row.confirm_event)!.getTime()],
+  ];
+  const cpuMsPerOrder = Object.fromEntries(Object.keys(cpuAfter).map((name) => [name, (1000 * (cpuAfter[name] - (cpuBefore[name] ?? 0))) / Math.max(sent, 1)]));
+  return {
+    ...gap(complete.map((row) => stored.get(row.id)!.getTime() - row.committed.getTime())),
+    notified: complete.length,
+    sent,
+    steps: steps.map(([name, step]) => ({ name, ...gap(complete.map(step)) })),
+    cpuMsPerOrder,
+  };
 }
 
 async function main(): Promise<void> {
@@ -147,45 +219,30 @@ async function main(): Promise<void> {
     report.push('', `unread badge, GET /notifications/unread-count through the gateway (${count} unread): ${fmt(badge.requests.average, 0)} req/s, p50 ${fmt(badge.latency.p50)} ms, p99 ${fmt(badge.latency.p99)} ms, non-2xx ${badge.non2xx + badge.errors}`);
 
     // 3. Event latency at a steady rate: order committed → order-confirmed notification stored.
-    const since = new Date();
-    await saturate({ url: `${api}/orders`, method: 'POST', headers: { ...auth, ...json }, body: orderBody, connections: 4, duration: DURATION, overallRate: EVENT_RATE });
-    await sleep(5_000);
-    const client = new pg.Client({ connectionString: serviceDatabaseUrl(database, 'order-service') });
-    const notifications = new pg.Client({ connectionString: serviceDatabaseUrl(database, 'notification-service') });
-    await Promise.all([client.connect(), notifications.connect()]);
-    // Per order, when each step began (Postgres now(): the start of the step's transaction).
-    const hops = (
-      await client.query(
-        `SELECT o.id, o.created_at AS committed, created.sent_at AS relayed, settled.handled_at AS settled, confirmed.created_at AS confirmed, confirmed.sent_at AS confirm_relayed, confirmed.event_id::text AS confirm_event
-         FROM orders o
-         JOIN outbox created ON created.message_key = o.id::text AND created.event_type = 'order.created'
-         JOIN inbox settled ON settled.event_id = created.event_id::text
-         JOIN outbox confirmed ON confirmed.message_key = o.id::text AND confirmed.event_type = 'order.confirmed'
-         WHERE o.created_at >= $1`,
-        [since],
-      )
-    ).rows as { id: string; committed: Date; relayed: Date; settled: Date; confirmed: Date; confirm_relayed: Date; confirm_event: string }[];
-    const handled = new Map(((await notifications.query('SELECT event_id, handled_at FROM inbox WHERE handled_at >= $1', [since])).rows as { event_id: string; handled_at: Date }[]).map((row) => [row.event_id, row.handled_at]));
-    const stored = new Map(((await notifications.query(`SELECT order_id, created_at FROM notifications WHERE type = 'order-confirmed' AND created_at >= $1`, [since])).rows as { order_id: string; created_at: Date }[]).map((row) => [row.order_id, row.created_at]));
-    const sent = Number((await client.query('SELECT count(*) FROM orders WHERE created_at >= $1', [since])).rows[0].count);
-    await Promise.all([client.end(), notifications.end()]);
-    const complete = hops.filter((row) => stored.has(row.id) && handled.has(row.confirm_event));
-    const latencies = complete.map((row) => stored.get(row.id)!.getTime() - row.committed.getTime());
-    const eventLatency = { ratePerSecond: EVENT_RATE, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), notified: latencies.length, sent };
-    report.push('', `event latency at ${EVENT_RATE} orders/s, commit → notification stored (two Kafka hops), ${eventLatency.notified}/${eventLatency.sent} orders notified`);
-    report.push(`  p50 ${fmt(eventLatency.p50Ms, 0)} ms (target ≤ ${TARGETS.eventP50Ms}) ${verdict(eventLatency.p50Ms <= TARGETS.eventP50Ms)}, p99 ${fmt(eventLatency.p99Ms, 0)} ms (target ≤ ${TARGETS.eventP99Ms}) ${verdict(eventLatency.p99Ms <= TARGETS.eventP99Ms)}`);
-    const steps: [string, (row: (typeof complete)[number]) => number][] = [
-      ['order commit → relay claims order.created', (row) => row.relayed.getTime() - row.committed.getTime()],
-      ['relay claims → order-service consumer handles it', (row) => row.settled.getTime() - row.relayed.getTime()],
-      ['handled → order.confirmed written', (row) => row.confirmed.getTime() - row.settled.getTime()],
-      ['written → relay claims order.confirmed', (row) => row.confirm_relayed.getTime() - row.confirmed.getTime()],
-      ['relay claims → notification-service consumer handles it', (row) => handled.get(row.confirm_event)!.getTime() - row.confirm_relayed.getTime()],
-      ['handled → notification stored', (row) => stored.get(row.id)!.getTime() - handled.get(row.confirm_event)!.getTime()],
-    ];
-    for (const [step, gap] of steps) {
-      const gaps = complete.map(gap);
-      report.push(`    ${step.padEnd(58)} p50 ${fmt(percentile(gaps, 50), 0).padStart(4)} ms   p99 ${fmt(percentile(gaps, 99), 0).padStart(5)} ms`);
-    }
+    // First at a tenth of the rate (the path itself, no queueing), then at the target rate, with
+    // the CPU each order cost every process: on two shared cores that says when the rate saturates.
+    const eventRun = (ratePerSecond: number) => eventLatencyAt(platform, database, { api, headers: { ...auth, ...json }, body: orderBody, ratePerSecond });
+    const gentle = await eventRun(EVENT_RATE / 10);
+    const atRate = await eventRun(EVENT_RATE);
+    const eventLatency = {
+      ratePerSecond: EVENT_RATE,
+      p50Ms: atRate.p50Ms,
+      p99Ms: atRate.p99Ms,
+      notified: atRate.notified,
+      sent: atRate.sent,
+      cpuMsPerOrder: atRate.cpuMsPerOrder,
+      lowRate: { ratePerSecond: EVENT_RATE / 10, p50Ms: gentle.p50Ms, p99Ms: gentle.p99Ms, notified: gentle.notified, sent: gentle.sent },
+    };
+    report.push('', `event latency, commit → notification stored (two Kafka hops), per step (p50 / p99 ms)`);
+    report.push(`  ${'rate'.padEnd(58)} ${`${EVENT_RATE / 10}/s`.padStart(12)} ${`${EVENT_RATE}/s`.padStart(12)}`);
+    const both = (a: { p50Ms: number; p99Ms: number }, b: { p50Ms: number; p99Ms: number }) => `${`${fmt(a.p50Ms, 0)} / ${fmt(a.p99Ms, 0)}`.padStart(12)} ${`${fmt(b.p50Ms, 0)} / ${fmt(b.p99Ms, 0)}`.padStart(12)}`;
+    gentle.steps.forEach((step, index) => report.push(`    ${step.name.padEnd(56)} ${both(step, atRate.steps[index])}`));
+    report.push(`  ${'total'.padEnd(58)} ${both(gentle, atRate)}`);
+    report.push(`  at ${EVENT_RATE}/s: p50 ${fmt(atRate.p50Ms, 0)} ms (target ≤ ${TARGETS.eventP50Ms}) ${verdict(atRate.p50Ms <= TARGETS.eventP50Ms)}, p99 ${fmt(atRate.p99Ms, 0)} ms (target ≤ ${TARGETS.eventP99Ms}) ${verdict(atRate.p99Ms <= TARGETS.eventP99Ms)}, ${atRate.notified}/${atRate.sent} orders notified`);
+    const cpuTotal = Object.values(atRate.cpuMsPerOrder).reduce((sum, ms) => sum + ms, 0);
+    report.push(
+      `  CPU per order at ${EVENT_RATE}/s: ${Object.entries(atRate.cpuMsPerOrder).map(([name, ms]) => `${name} ${fmt(ms)} ms`).join(', ')}; ${fmt(cpuTotal)} ms in all = ${fmt((cpuTotal * EVENT_RATE) / 1000, 2)} cores at ${EVENT_RATE}/s (this machine: ${availableParallelism()})`,
+    );
 
     // 4. Tracing: the gateway again, exporting every span over OTLP/HTTP to a local sink.
     platform.setServiceEnv('gateway', { OTEL_EXPORTER_OTLP_ENDPOINT: traces.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' });

@@ -14,7 +14,7 @@ describe('OrdersService', () => {
   const outbox = { add: jest.fn() };
   const manager = {
     findOne: jest.fn(async () => stored),
-    save: jest.fn(async (order: OrderEntity) => order),
+    update: jest.fn(async () => ({ affected: 1 })),
     find: jest.fn(async () => (stored ? [stored] : [])),
   };
   const repository = { findOneBy: jest.fn(async (where: Partial<OrderEntity>) => (stored && stored.id === where.id && stored.userId === where.userId ? stored : null)) };

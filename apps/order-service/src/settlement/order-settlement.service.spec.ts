@@ -15,7 +15,7 @@ describe('OrderSettlementService', () => {
   const outbox = { add: jest.fn() };
   const manager = {
     findOne: jest.fn(async () => stored),
-    save: jest.fn(async (order: OrderEntity) => order),
+    update: jest.fn(async () => ({ affected: 1 })),
     find: jest.fn(async () => (stored ? [stored] : [])),
   };
 
@@ -36,6 +36,7 @@ describe('OrderSettlementService', () => {
   it('confirms a PENDING order of a known customer', async () => {
     await service.settle(manager as never, stored!.id);
     expect(stored!.status).toBe('CONFIRMED');
+    expect(manager.update).toHaveBeenCalledWith(expect.anything(), { id: stored!.id }, expect.objectContaining({ status: 'CONFIRMED' }));
     expect(outbox.add).toHaveBeenCalledWith(manager, OrderConfirmed, expect.objectContaining({ orderId: stored!.id, total: 1000, currency: 'EUR' }));
   });
 
@@ -50,6 +51,7 @@ describe('OrderSettlementService', () => {
     standing = 'erased';
     await service.settle(manager as never, stored!.id);
     expect(stored).toMatchObject({ status: 'REJECTED', userId: null });
+    expect(manager.update).toHaveBeenCalledWith(expect.anything(), { id: stored!.id }, expect.objectContaining({ status: 'REJECTED', userId: null }));
     expect(outbox.add).toHaveBeenCalledWith(manager, OrderRejected, expect.objectContaining({ userId: OWNER, reason: 'customer-deleted' }));
   });
 

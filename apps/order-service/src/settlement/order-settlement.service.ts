@@ -5,7 +5,7 @@ import { In, type EntityManager } from 'typeorm';
 import { CustomersService, type CustomerProfile } from '../customers/customers.service';
 import { applyTransition, OPEN_STATUSES } from '../orders/order-rules';
 import { OrderEntity } from '../orders/order.entity';
-import { OrdersService } from '../orders/orders.service';
+import { OrdersService, storeTransition } from '../orders/orders.service';
 
 /**
  * What events decide about orders: a PENDING order is confirmed from the customer copy (built from
@@ -27,7 +27,7 @@ export class OrderSettlementService {
     const standing = await this.customers.standing(manager, order.userId);
     if (standing === 'active') {
       const occurredAt = applyTransition(order, 'CONFIRMED');
-      await manager.save(order);
+      await storeTransition(manager, order);
       await this.outbox.add(manager, OrderConfirmed, { orderId: order.id, userId: order.userId, currency: order.currency, total: order.total, occurredAt });
     } else if (standing === 'erased') {
       const userId = order.userId;
@@ -60,7 +60,7 @@ export class OrderSettlementService {
 
   private async reject(manager: EntityManager, order: OrderEntity, userId: string): Promise<void> {
     const occurredAt = applyTransition(order, 'REJECTED');
-    await manager.save(order);
+    await storeTransition(manager, order);
     await this.outbox.add(manager, OrderRejected, { orderId: order.id, userId, reason: 'customer-deleted', occurredAt });
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { counter } from '@platform/observability';
 import { SERVICE, type ServiceIdentity } from '@platform/service-kit';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { MessagingConfig } from '../config/messaging.config';
 import { backoffDelay, sleep } from '../retry/backoff';
 import { WakeableSleep } from '../retry/wakeable-sleep';
@@ -28,6 +28,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly sleeper = new WakeableSleep();
   private readonly table: string;
+  private readonly claim: string;
   private running = false;
   private loop?: Promise<void>;
 
@@ -40,6 +41,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly cleanup: OutboxCleanup,
   ) {
     this.table = messagingTable(service.schema as string, 'outbox');
+    // One round trip claims a batch and tells which of its rows wait for an earlier unsent row of
+    // their aggregate that another relay holds right now (unsent, earlier, and not in this batch).
+    // MATERIALIZED: the locking scan runs once, and the check sees exactly the rows it locked.
+    this.claim = `WITH claimed AS MATERIALIZED (
+        SELECT "id", "event_type", "topic", "message_key", "headers", "payload" FROM ${this.table}
+        WHERE "sent_at" IS NULL ORDER BY "id" LIMIT $1 FOR UPDATE SKIP LOCKED)
+      SELECT c.*, EXISTS (
+          SELECT 1 FROM ${this.table} p
+          WHERE p."message_key" = c."message_key" AND p."topic" = c."topic" AND p."sent_at" IS NULL
+            AND p."id" < c."id" AND p."id" NOT IN (SELECT "id" FROM claimed)) AS "blocked"
+      FROM claimed c ORDER BY c."id"`;
   }
 
   onApplicationBootstrap(): void {
@@ -90,42 +102,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private async publishBatch(): Promise<{ claimed: number; blocked: number }> {
     let failure: unknown;
     const result = await this.dataSource.transaction(async (manager) => {
-      const rows: OutboxRow[] = await manager.query(
-        `SELECT "id", "event_type", "topic", "message_key", "headers", "payload" FROM ${this.table}
-         WHERE "sent_at" IS NULL ORDER BY "id" LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.config.OUTBOX_BATCH_SIZE],
-      );
+      const rows: (OutboxRow & { blocked: boolean })[] = await manager.query(this.claim, [this.config.OUTBOX_BATCH_SIZE]);
       if (rows.length === 0) return { claimed: 0, blocked: 0 };
-      const blocked = await this.heldBack(manager, rows);
-      const ready = rows.filter((row) => !blocked.has(row.id));
-      if (ready.length === 0) return { claimed: rows.length, blocked: blocked.size };
+      const ready = rows.filter((row) => !row.blocked);
+      const blocked = rows.length - ready.length;
+      if (ready.length === 0) return { claimed: rows.length, blocked };
       const ids = ready.map((row) => row.id);
       try {
         await this.publisher.publish(ready);
       } catch (error) {
         failure = error;
         await manager.query(`UPDATE ${this.table} SET "attempts" = "attempts" + 1, "last_error" = $2 WHERE "id" = ANY($1::bigint[])`, [ids, String((error as Error).message).slice(0, 1000)]);
-        return { claimed: rows.length, blocked: blocked.size };
+        return { claimed: rows.length, blocked };
       }
       await manager.query(`UPDATE ${this.table} SET "sent_at" = now(), "attempts" = "attempts" + 1 WHERE "id" = ANY($1::bigint[])`, [ids]);
       for (const row of ready) published.inc({ event_type: row.event_type });
-      return { claimed: rows.length, blocked: blocked.size };
+      return { claimed: rows.length, blocked };
     });
     if (failure) throw failure;
     return result;
-  }
-
-  /** Rows whose aggregate has an earlier unsent row that another relay holds right now. */
-  private async heldBack(manager: EntityManager, rows: OutboxRow[]): Promise<Set<string>> {
-    const ids = rows.map((row) => row.id);
-    const blocked: { id: string }[] = await manager.query(
-      `SELECT o."id" FROM ${this.table} o
-       WHERE o."id" = ANY($1::bigint[]) AND EXISTS (
-         SELECT 1 FROM ${this.table} p
-         WHERE p."message_key" = o."message_key" AND p."topic" = o."topic"
-           AND p."sent_at" IS NULL AND p."id" < o."id" AND p."id" <> ALL($1::bigint[]))`,
-      [ids],
-    );
-    return new Set(blocked.map((row) => String(row.id)));
   }
 }
