@@ -1,5 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { ADMIN_EMAIL, OpenApiContract, expectProblem, registerUser, TestPlatform } from '@platform/testing';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ADMIN_EMAIL, OpenApiContract, eventually, expectProblem, registerUser, TestPlatform } from '@platform/testing';
 
 describe('accounts through the gateway: register, login, tokens, profile', () => {
   let platform: TestPlatform;
@@ -145,6 +147,32 @@ describe('accounts through the gateway: register, login, tokens, profile', () =>
     expect(kept.body.requestId).toBe('trace-me-123');
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(refused.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('carries one trace from the caller through the gateway to the service, with nothing exported', async () => {
+    // This suite exports no spans: the trace ids come from the platform's own propagation.
+    const user = await registerUser(api());
+    const logLine = (service: string, requestId: string) =>
+      eventually(() => {
+        const line = readFileSync(join(platform.workDir, `${service}.log`), 'utf8').split('\n').find((text) => text.includes(`"reqId":"${requestId}"`));
+        expect(line).toBeDefined();
+        return JSON.parse(line!) as { trace_id?: string; span_id?: string };
+      }, 10_000);
+
+    const callerTrace = randomBytes(16).toString('hex');
+    const continued = await api().get(`/orders/${randomUUID()}`, { token: user.accessToken, headers: { traceparent: `00-${callerTrace}-${randomBytes(8).toString('hex')}-01` } });
+    expectProblem(continued, 404);
+    expect(continued.body.traceId).toBe(callerTrace);
+    const [atGateway, atService] = [await logLine('gateway', continued.headers.get('x-request-id')!), await logLine('order-service', continued.headers.get('x-request-id')!)];
+    expect(atGateway.trace_id).toBe(callerTrace);
+    expect(atService.trace_id).toBe(callerTrace);
+    expect(atService.span_id).not.toBe(atGateway.span_id);
+
+    // No trace from the caller: the gateway starts one, and the service continues it.
+    const started = await api().get('/users/me', { token: user.accessToken });
+    const [first, second] = [await logLine('gateway', started.headers.get('x-request-id')!), await logLine('user-service', started.headers.get('x-request-id')!)];
+    expect(first.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(second.trace_id).toBe(first.trace_id);
   });
 
   it('received only answers the served OpenAPI document describes (checked on each one)', async () => {

@@ -3,7 +3,7 @@ import { Module, RequestMethod, type DynamicModule, type INestApplication, type 
 import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadSettings, type SettingsClass } from '@platform/config';
-import { collectProcessMetrics, createLogger, instrumentHttp, logProcessWarnings, PinoLoggerService, TelemetryConfig } from '@platform/observability';
+import { collectProcessMetrics, createLogger, instrumentHttp, logProcessWarnings, PinoLoggerService, TelemetryConfig, traceIncomingRequests } from '@platform/observability';
 import { shutdownTracing } from '@platform/observability/tracing';
 import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -125,6 +125,7 @@ export async function bootstrapService<TConfig extends BaseServiceConfig>(defini
     abortOnError: false,
     bodyParser: definition.bodyParser ?? true,
   });
+  traceIncomingRequests(app.getHttpServer());
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);

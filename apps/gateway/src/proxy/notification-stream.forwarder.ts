@@ -1,6 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { trace } from '@opentelemetry/api';
-import { counter, gauge, histogram } from '@platform/observability';
+import { counter, gauge, histogram, outgoingTraceHeaders } from '@platform/observability';
 import { DomainError } from '@platform/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -11,7 +10,6 @@ import { Upstreams } from './upstreams';
 /** What goes up besides the gateway's own headers: who, and where the client left off. */
 const FORWARDED = ['authorization', 'last-event-id', 'accept'];
 /** With tracing on, the undici instrumentation sends the gateway's own span instead. */
-const TRACE_HEADERS = ['traceparent', 'tracestate'];
 const NOT_RETURNED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'x-request-id', 'date']);
 
 const streams = counter('gateway_streams_total', 'Live notification streams asked for, by outcome (opened, limited, unavailable).', ['outcome']);
@@ -103,9 +101,8 @@ export class NotificationStreamForwarder implements OnModuleDestroy {
   }
 
   private headers(request: FastifyRequest): IncomingHttpHeaders {
-    const headers: IncomingHttpHeaders = { 'x-request-id': String(request.id), 'x-forwarded-for': request.socket.remoteAddress, 'x-forwarded-proto': request.protocol };
-    const names = trace.getActiveSpan() ? FORWARDED : [...FORWARDED, ...TRACE_HEADERS];
-    for (const name of names) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
+    const headers: IncomingHttpHeaders = { ...outgoingTraceHeaders(request.headers), 'x-request-id': String(request.id), 'x-forwarded-for': request.socket.remoteAddress, 'x-forwarded-proto': request.protocol };
+    for (const name of FORWARDED) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
     return headers;
   }
 

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { trace } from '@opentelemetry/api';
+import { outgoingTraceHeaders, TRACE_HEADERS } from '@platform/observability';
 import { DomainError } from '@platform/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -9,7 +9,6 @@ import { Upstreams, type Upstream, type UpstreamName } from './upstreams';
 
 /** Connection-level headers (RFC 9110 §7.6.1) and ones the gateway sets itself. */
 const NOT_FORWARDED_REQUEST = new Set(['connection', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'x-request-id', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto']);
-const TRACE_HEADERS = new Set(['traceparent', 'tracestate', 'baggage']);
 const NOT_FORWARDED_RESPONSE = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'x-request-id', 'date']);
 /** Safe to send twice (RFC 9110 §9.2.2). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
@@ -68,12 +67,10 @@ export class ProxyService {
   }
 
   private requestHeaders(request: FastifyRequest, body: Buffer | undefined): IncomingHttpHeaders {
-    // With tracing on, the undici instrumentation sends the gateway's own span as `traceparent`
-    // (a child of the caller's); without it, the caller's trace headers go through as they are.
-    const tracing = trace.getActiveSpan() !== undefined;
-    const headers: IncomingHttpHeaders = {};
+    // The gateway's own span goes out as the parent (a child of the caller's), never the caller's as is.
+    const headers: IncomingHttpHeaders = outgoingTraceHeaders(request.headers);
     for (const [header, value] of Object.entries(request.headers)) {
-      if (NOT_FORWARDED_REQUEST.has(header) || (tracing && TRACE_HEADERS.has(header))) continue;
+      if (NOT_FORWARDED_REQUEST.has(header) || TRACE_HEADERS.includes(header)) continue;
       headers[header] = value;
     }
     headers['x-request-id'] = String(request.id);

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
+import { traceLogFields, tracingMode } from '../tracing/trace-ids';
 
 /** Paths never written to logs, wherever they appear in a logged object. */
 export const REDACTED_PATHS = [
@@ -45,6 +46,9 @@ export function createLogger(options: LoggerOptions): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // The trace of the request or event a line belongs to (the SDK's pino instrumentation adds it
+    // when the SDK runs).
+    ...(tracingMode() === 'ids' ? { mixin: traceLogFields } : {}),
     ...(options.format === 'pretty'
       ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,version' } } }
       : {}),

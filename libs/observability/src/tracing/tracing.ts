@@ -5,10 +5,10 @@ import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
-import { AlwaysOffSampler, NoopSpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { ConfigError, loadConfig } from '@platform/config';
 import { TelemetryConfig } from '../telemetry.config';
+import { setTracingMode, startTraceIds, tracingMode } from './trace-ids';
 
 let sdk: NodeSDK | undefined;
 
@@ -16,12 +16,13 @@ let sdk: NodeSDK | undefined;
 const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 
 /**
- * Starts the OpenTelemetry Node SDK. Must run before anything it instruments is loaded: it is the
+ * Starts tracing (see TracingMode). Must run before anything it instruments is loaded: it is the
  * first import of every service's main.ts (apps/<service>/src/tracing.ts).
  *
- * Export follows the standard OTEL_* variables (OTEL_EXPORTER_OTLP_ENDPOINT, …_PROTOCOL,
- * OTEL_TRACES_SAMPLER, …). Without an endpoint nothing is sampled or exported, yet every request
- * still gets a W3C trace id for its logs, problem details and outgoing calls.
+ * With an OTLP endpoint, the OpenTelemetry Node SDK exports following the standard OTEL_* variables
+ * (OTEL_EXPORTER_OTLP_ENDPOINT, …_PROTOCOL, OTEL_TRACES_SAMPLER, …). Without one nothing is
+ * recorded and the SDK is not started, yet every request and event still runs in a W3C trace
+ * context whose id its logs, problem details, outgoing calls and events carry.
  */
 export function startTracing(options: { serviceName: string }): void {
   let settings: TelemetryConfig;
@@ -32,41 +33,37 @@ export function startTracing(options: { serviceName: string }): void {
     if (error instanceof ConfigError) return;
     throw error;
   }
-  if (settings.OTEL_SDK_DISABLED || sdk) return;
+  if (settings.OTEL_SDK_DISABLED || tracingMode() !== 'off') return;
+  if (!settings.exportsTraces) {
+    // Nothing to export: trace ids and propagation without the SDK, whose HTTP instrumentation alone
+    // cost the gateway ~40 % of its throughput with every span dropped (`./platform bench`).
+    startTraceIds();
+    return;
+  }
   const configuration: Partial<NodeSDKConfiguration> = {
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: settings.OTEL_SERVICE_NAME ?? options.serviceName,
       [ATTR_SERVICE_VERSION]: settings.SERVICE_VERSION,
       'deployment.environment.name': settings.DEPLOYMENT_ENVIRONMENT,
     }),
-    // Without export, only what carries the trace id is instrumented: incoming HTTP (the id of logs
-    // and problems), outgoing HTTP (propagation) and logs. Nest's and Postgres' spans would only be
-    // dropped, and cost time on every request (measured with BENCH_PROFILE=1). Kafka's PRODUCER and
-    // CONSUMER spans come from @platform/messaging itself, one per event, parented through the
-    // message headers (the kafkajs instrumentation would parent a whole batch on one context).
+    // Kafka's PRODUCER and CONSUMER spans come from @platform/messaging itself, one per event,
+    // parented through the message headers (the kafkajs instrumentation would parent a whole batch
+    // on one context).
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? '') }),
       new UndiciInstrumentation(),
       new PinoInstrumentation({ disableLogSending: true }),
-      ...(settings.exportsTraces
-        ? [
-            new NestInstrumentation(),
-            // Only inside a request or an event: the relay's and probes' polling queries stay out of traces.
-            new PgInstrumentation({ requireParentSpan: true }),
-          ]
-        : []),
+      new NestInstrumentation(),
+      // Only inside a request or an event: the relay's and probes' polling queries stay out of traces.
+      new PgInstrumentation({ requireParentSpan: true }),
     ],
     // Metrics are Prometheus (/metrics) and logs are stdout JSON: no OTLP push for either.
     metricReaders: [],
     logRecordProcessors: [],
   };
-  if (!settings.exportsTraces) {
-    // A tracer provider that records nothing: spans stay non-recording but still carry trace ids.
-    configuration.spanProcessors = [new NoopSpanProcessor()];
-    configuration.sampler = new AlwaysOffSampler();
-  }
   sdk = new NodeSDK(configuration);
   sdk.start();
+  setTracingMode('sdk');
 }
 
 /** Flushes and stops tracing: the last spans of a stopping service still reach the collector. */
