@@ -1,19 +1,8 @@
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { ConfigError, loadConfig } from '@platform/config';
 import { TelemetryConfig } from '../telemetry.config';
 import { setTracingMode, startTraceIds, tracingMode } from './trace-ids';
 
-let sdk: NodeSDK | undefined;
-
-/** Probes and scrapes would drown real traffic in traces. */
-const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+let sdk: { shutdown(): Promise<void> } | undefined;
 
 /**
  * Starts tracing (see TracingMode). Must run before anything it instruments is loaded: it is the
@@ -40,29 +29,11 @@ export function startTracing(options: { serviceName: string }): void {
     startTraceIds();
     return;
   }
-  const configuration: Partial<NodeSDKConfiguration> = {
-    resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: settings.OTEL_SERVICE_NAME ?? options.serviceName,
-      [ATTR_SERVICE_VERSION]: settings.SERVICE_VERSION,
-      'deployment.environment.name': settings.DEPLOYMENT_ENVIRONMENT,
-    }),
-    // Kafka's PRODUCER and CONSUMER spans come from @platform/messaging itself, one per event,
-    // parented through the message headers (the kafkajs instrumentation would parent a whole batch
-    // on one context).
-    instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? '') }),
-      new UndiciInstrumentation(),
-      new PinoInstrumentation({ disableLogSending: true }),
-      new NestInstrumentation(),
-      // Only inside a request or an event: the relay's and probes' polling queries stay out of traces.
-      new PgInstrumentation({ requireParentSpan: true }),
-    ],
-    // Metrics are Prometheus (/metrics) and logs are stdout JSON: no OTLP push for either.
-    metricReaders: [],
-    logRecordProcessors: [],
-  };
-  sdk = new NodeSDK(configuration);
-  sdk.start();
+  // Required here, not imported: a process that exports nothing never loads the SDK, its
+  // exporters and instrumentations (memory and start-up time).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
+  const { startSdk } = require('./sdk') as typeof import('./sdk');
+  sdk = startSdk(settings, options.serviceName);
   setTracingMode('sdk');
 }
 
