@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import { context, propagation, ROOT_CONTEXT, trace, TraceFlags, type Context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -33,6 +33,19 @@ export function startTraceIds(): void {
   mode = 'ids';
 }
 
+/** Random bytes for ids, taken from a pool refilled 4 KiB at a time (one system call per ~170 requests). */
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
+function randomHex(bytes: number): string {
+  if (poolOffset + bytes > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  poolOffset += bytes;
+  return pool.toString('hex', poolOffset - bytes, poolOffset);
+}
+
 /** A context for one incoming request: a new span id in the caller's trace, or in a new trace. */
 export function incomingTraceContext(headers: IncomingHttpHeaders): Context {
   const caller = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, headers));
@@ -40,8 +53,8 @@ export function incomingTraceContext(headers: IncomingHttpHeaders): Context {
   return trace.setSpan(
     ROOT_CONTEXT,
     trace.wrapSpanContext({
-      traceId: continued ? caller.traceId : randomBytes(16).toString('hex'),
-      spanId: randomBytes(8).toString('hex'),
+      traceId: continued ? caller.traceId : randomHex(16),
+      spanId: randomHex(8),
       traceFlags: continued ? caller.traceFlags : TraceFlags.NONE,
       traceState: continued ? caller.traceState : undefined,
     }),
