@@ -1,6 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ADMIN_EMAIL, OpenApiContract, eventually, expectProblem, registerUser, TestPlatform } from '@platform/testing';
 
 describe('accounts through the gateway: register, login, tokens, profile', () => {
@@ -152,11 +150,11 @@ describe('accounts through the gateway: register, login, tokens, profile', () =>
   it('carries one trace from the caller through the gateway to the service, with nothing exported', async () => {
     // This suite exports no spans: the trace ids come from the platform's own propagation.
     const user = await registerUser(api());
-    const logLine = (service: string, requestId: string) =>
+    const logLine = (service: 'gateway' | 'order-service' | 'user-service', requestId: string) =>
       eventually(() => {
-        const line = readFileSync(join(platform.workDir, `${service}.log`), 'utf8').split('\n').find((text) => text.includes(`"reqId":"${requestId}"`));
+        const [line] = platform.requestLog(service, requestId);
         expect(line).toBeDefined();
-        return JSON.parse(line!) as { trace_id?: string; span_id?: string };
+        return line as { trace_id?: string; span_id?: string };
       }, 10_000);
 
     const callerTrace = randomBytes(16).toString('hex');

@@ -21,9 +21,9 @@ describe('observability: one trace per request, metrics, correlated logs', () =>
     return eventually(() => {
       const root = platform.otlp!.spans.find((span) => span.service === 'gateway' && span.kind === SpanKind.SERVER && span.attributes['http.route'] === route && span.parentSpanId === undefined);
       expect(root).toBeDefined();
-      const logged = readFileSync(join(platform.workDir, 'gateway.log'), 'utf8').split('\n').find((line) => line.includes(`"reqId":"${requestId}"`));
+      const [logged] = platform.requestLog('gateway', requestId);
       expect(logged).toBeDefined();
-      return JSON.parse(logged!).trace_id as string;
+      return logged.trace_id as string;
     }, 10_000);
   }
 
@@ -91,9 +91,9 @@ describe('observability: one trace per request, metrics, correlated logs', () =>
     expect(has(spans, 'order-service', isInsertInto('orders'))).toBe(true);
     // The log lines of the request carry the trace id of its spans, in every service it touched.
     for (const service of ['gateway', 'order-service'] as const) {
-      const lines = readFileSync(join(platform.workDir, `${service}.log`), 'utf8').split('\n').filter((line) => line.includes(response.headers.get('x-request-id')!));
+      const lines = platform.requestLog(service, response.headers.get('x-request-id')!);
       expect(lines.length).toBeGreaterThan(0);
-      for (const line of lines) expect(JSON.parse(line).trace_id).toBe(traceId);
+      for (const line of lines) expect(line.trace_id).toBe(traceId);
     }
   });
 

@@ -4,4 +4,4 @@ export * from './metrics/http-metrics';
 export * from './metrics/metrics';
 export * from './logging/process-warnings';
 export * from './telemetry.config';
-export { outgoingTraceHeaders, traceIncomingRequests, traceLogFields, tracingMode, TRACE_HEADERS, type TracingMode } from './tracing/trace-ids';
+export { outgoingTraceHeaders, traceIncomingRequests, tracingMode, TRACE_HEADERS, type TracingMode } from './tracing/trace-ids';

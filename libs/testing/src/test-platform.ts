@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ApiClient } from './api-client.ts';
@@ -6,8 +6,10 @@ import { KafkaTestClient } from './kafka-test-client.ts';
 import { OtlpReceiver } from './otlp-receiver.ts';
 import {
   freePort,
+  keepTestData,
   LocalPlatform,
   MailCatcher,
+  postgresFromEnvironment,
   REPO_ROOT,
   serviceDatabaseUrl,
   startPrivatePostgres,
@@ -65,11 +67,12 @@ export class TestPlatform {
     const postgres = options.privatePostgres
       ? await startPrivatePostgres({ dataDir: join(workDir, 'postgres'), port: postgresPort, output: join(workDir, 'postgres.log') })
       : undefined;
+    const server = postgres ?? postgresFromEnvironment();
     const database: DatabaseOptions = {
-      host: postgres?.host ?? process.env['PGHOST'] ?? '127.0.0.1',
-      port: postgres?.port ?? Number(process.env['PGPORT'] ?? 5432),
+      host: server.host,
+      port: server.port,
+      adminUser: server.adminUser,
       name: `e2e_${id}`.slice(0, 63),
-      adminUser: postgres?.adminUser ?? process.env['PGUSER'] ?? 'postgres',
       passwords: { 'user-service': 'e2e-user', 'order-service': 'e2e-order', 'notification-service': 'e2e-notification' },
     };
     const otlp = options.tracing ? new OtlpReceiver() : undefined;
@@ -139,6 +142,14 @@ export class TestPlatform {
     return (await pool.query<T>(sql, params)).rows;
   }
 
+  /** The log lines (parsed) a service wrote so far that mention a request id. */
+  requestLog(service: ServiceName, requestId: string): Record<string, unknown>[] {
+    return readFileSync(join(this.workDir, `${service}.log`), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes(requestId))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
   async stop(): Promise<void> {
     await Promise.all([...this.pools.values()].map((pool) => pool.end()));
     this.pools.clear();
@@ -146,7 +157,7 @@ export class TestPlatform {
     await this.postgres?.process.stop(20_000, 'SIGINT');
     await this.otlp?.stop();
     await this.mail.stop();
-    if (process.env['KEEP_E2E_LOGS'] !== 'true') {
+    if (!keepTestData()) {
       for (const data of ['kafka', 'postgres']) rmSync(join(this.workDir, data), { recursive: true, force: true });
     }
   }

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort, LocalPlatform, REPO_ROOT, scrape, SERVICE_NAMES, serviceDatabaseUrl, sleep, sumOf, type DatabaseOptions, type ServiceName } from '@platform/local-platform';
+import { freePort, LocalPlatform, REPO_ROOT, scrape, SERVICE_NAMES, serviceDatabaseUrl, sleep, postgresFromEnvironment, sumOf, type DatabaseOptions, type ServiceName } from '@platform/local-platform';
 import { startBareProxy } from './bare-proxy.ts';
 import { fixedRate, percentile, saturate } from './load.ts';
 import { topFrames } from './profile-summary.ts';
@@ -128,10 +128,8 @@ async function main(): Promise<void> {
   const ports = Object.fromEntries(SERVICE_NAMES.map((service, index) => [service, { http: servicePorts[2 * index], management: servicePorts[2 * index + 1] }])) as Record<ServiceName, { http: number; management: number }>;
   const profiles = (service: ServiceName) => join(work, 'profiles', service);
   const database = {
-    host: process.env['PGHOST'] ?? '127.0.0.1',
-    port: Number(process.env['PGPORT'] ?? 5432),
+    ...postgresFromEnvironment(),
     name: `bench_${Date.now().toString(36)}`,
-    adminUser: process.env['PGUSER'] ?? 'postgres',
     passwords: { 'user-service': 'bench-user', 'order-service': 'bench-order', 'notification-service': 'bench-notification' },
   };
   const quiet = { LOG_LEVEL: 'warn', RATE_LIMIT_PER_USER: '100000000', RATE_LIMIT_PER_IP: '100000000', RATE_LIMIT_LOGIN_PER_IP: '100000000' };

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalPlatform } from './local-platform.ts';
 import { MailCatcher } from './mail-catcher.ts';
+import { postgresFromEnvironment } from './environment.ts';
 import { CACHE_DIR } from './paths.ts';
 import { DEFAULT_PORTS, generateSigningKeys, SERVICE_NAMES, type ServiceName } from './services.ts';
 
@@ -35,10 +36,8 @@ async function up(): Promise<void> {
       ports: Object.fromEntries(SERVICE_NAMES.map((service) => [service, portsOf(service)])) as Record<ServiceName, { http: number; management: number }>,
       inheritEnv: true,
       database: {
-        host: env['PGHOST'] ?? '127.0.0.1',
-        port: int('PGPORT', 5432),
+        ...postgresFromEnvironment(env),
         name: env['PLATFORM_DB'] ?? 'platform',
-        adminUser: env['PGUSER'] ?? 'postgres',
         passwords: {
           'user-service': env['USER_SERVICE_DB_PASSWORD'] ?? 'local-user-service',
           'order-service': env['ORDER_SERVICE_DB_PASSWORD'] ?? 'local-order-service',

@@ -1,4 +1,5 @@
 export * from './database.ts';
+export * from './environment.ts';
 export * from './kafka.ts';
 export * from './local-platform.ts';
 export * from './mail-catcher.ts';

@@ -9,7 +9,6 @@ import { Upstreams } from './upstreams';
 
 /** What goes up besides the gateway's own headers: who, and where the client left off. */
 const FORWARDED = ['authorization', 'last-event-id', 'accept'];
-/** With tracing on, the undici instrumentation sends the gateway's own span instead. */
 const NOT_RETURNED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'x-request-id', 'date']);
 
 const streams = counter('gateway_streams_total', 'Live notification streams asked for, by outcome (opened, limited, unavailable).', ['outcome']);

@@ -70,7 +70,7 @@ export class ProxyService {
     // The gateway's own span goes out as the parent (a child of the caller's), never the caller's as is.
     const headers: IncomingHttpHeaders = outgoingTraceHeaders(request.headers);
     for (const [header, value] of Object.entries(request.headers)) {
-      if (NOT_FORWARDED_REQUEST.has(header) || TRACE_HEADERS.includes(header)) continue;
+      if (NOT_FORWARDED_REQUEST.has(header) || TRACE_HEADERS.has(header)) continue;
       headers[header] = value;
     }
     headers['x-request-id'] = String(request.id);

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
-import { traceLogFields, tracingMode } from '../tracing/trace-ids';
+import { tracingMode } from '../tracing/trace-ids';
+import { traceLogFields } from './trace-context';
 
 /** Paths never written to logs, wherever they appear in a logged object. */
 export const REDACTED_PATHS = [

@@ -1,6 +1,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { outgoingTraceHeaders, setTracingMode, startTraceIds, traceIncomingRequests, traceLogFields } from './trace-ids';
+import { traceLogFields } from '../logging/trace-context';
+import { outgoingTraceHeaders, setTracingMode, startTraceIds, traceIncomingRequests } from './trace-ids';
 
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN = '00f067aa0ba902b7';

@@ -47,7 +47,7 @@ function randomHex(bytes: number): string {
 }
 
 /** A context for one incoming request: a new span id in the caller's trace, or in a new trace. */
-export function incomingTraceContext(headers: IncomingHttpHeaders): Context {
+function incomingTraceContext(headers: IncomingHttpHeaders): Context {
   const caller = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, headers));
   const continued = caller !== undefined && trace.isSpanContextValid(caller);
   return trace.setSpan(
@@ -73,7 +73,7 @@ export function traceIncomingRequests(server: Server): void {
   }
 }
 
-export const TRACE_HEADERS: readonly string[] = ['traceparent', 'tracestate', 'baggage'];
+export const TRACE_HEADERS: ReadonlySet<string> = new Set(['traceparent', 'tracestate', 'baggage']);
 
 /**
  * The trace headers a forwarded request carries (the caller's own are never copied as they are,
@@ -90,11 +90,4 @@ export function outgoingTraceHeaders(incoming: IncomingHttpHeaders): Record<stri
     }
   }
   return headers;
-}
-
-/** Trace fields of a log line (the names and format the pino instrumentation uses in the `sdk` mode). */
-export function traceLogFields(): Record<string, string> {
-  const span = trace.getActiveSpan()?.spanContext();
-  if (!span || !trace.isSpanContextValid(span)) return {};
-  return { trace_id: span.traceId, span_id: span.spanId, trace_flags: `0${span.traceFlags.toString(16)}` };
 }
