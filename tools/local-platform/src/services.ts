@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { serviceDatabaseUrl, type DatabaseOptions, type DatabaseService } from './database.ts';
 import { ManagedProcess } from './managed-process.ts';
-import { CACHE_DIR, distEntry } from './paths.ts';
+import { distEntry } from './paths.ts';
 import { GiveUp, waitFor } from './wait.ts';
 
 export const SERVICE_NAMES = ['user-service', 'order-service', 'notification-service', 'gateway'] as const;
@@ -70,9 +69,6 @@ export function serviceEnv(service: ServiceName, wiring: PlatformWiring): NodeJS
     ...inherited,
     PATH: process.env['PATH'],
     NODE_ENV: 'production',
-    // V8's compiled code of the services and their packages, kept between starts: a cold start
-    // then skips compiling (about 1 s less here; `./platform bench` measures it). Images set it too.
-    NODE_COMPILE_CACHE: join(CACHE_DIR, 'node-compile-cache'),
     HOST: '127.0.0.1',
     PORT: String(wiring.ports[service].http),
     MANAGEMENT_PORT: String(wiring.ports[service].management),
@@ -107,13 +103,19 @@ export function runMigrations(service: DatabaseService, database: DatabaseOption
 
 /**
  * The Node.js flags every service runs with, here and in its image (tools/docker/Dockerfile sets the
- * same NODE_OPTIONS; a deployment test compares them). V8 sizes the young generation from the
- * machine's memory (up to 3 × 64 MB here): 8 MB semi-spaces keep an idle service's heap near what it
- * uses at a small cost in scavenges (`./platform bench` measures both). No --enable-source-maps:
- * loading every package's source maps costs ~20 MB and start-up time, and the bundles are not
- * minified, so stack traces stay readable (add it to NODE_OPTIONS when debugging).
+ * same NODE_OPTIONS; a deployment test compares them); `./platform bench` measures what they do.
+ * - `--max-semi-space-size=8`: V8 sizes the young generation from the machine's memory (up to
+ *   3 × 64 MB here); 8 MB semi-spaces keep an idle service's heap near what it uses. Smaller ones
+ *   (2 MB) saved another ~10 MB but cost ~25 % of the gateway's and order-service's throughput.
+ * - `--max-old-space-size=128`: without a cap V8 lets the heap grow to twice what a loaded service
+ *   keeps alive (~45-65 MB) and more (loaded RSS 270-310 MB); with it the same load runs at
+ *   160-180 MB and the same throughput, inside the pods' limit (k8s/components/platform-service).
+ * No compile cache (NODE_COMPILE_CACHE): it kept ~15 MB of every process resident for ~0.1 s of
+ * start-up. No --enable-source-maps: loading every package's source maps costs ~20 MB and start-up
+ * time, and the bundles are not minified, so stack traces stay readable (add it to NODE_OPTIONS when
+ * debugging).
  */
-export const SERVICE_NODE_OPTIONS = ['--max-semi-space-size=8'];
+export const SERVICE_NODE_OPTIONS = ['--max-semi-space-size=8', '--max-old-space-size=128'];
 
 export function startServiceProcess(service: ServiceName, wiring: PlatformWiring, output: string | 'inherit'): ManagedProcess {
   return new ManagedProcess({ name: service, command: process.execPath, args: [...SERVICE_NODE_OPTIONS, ...(wiring.nodeArgs?.[service] ?? []), distEntry(service)], env: serviceEnv(service, wiring), output });
