@@ -1,8 +1,8 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import Redis from 'ioredis';
 import { GatewayConfig } from '../config/gateway.config';
-import { RATE_LIMIT_STORE, RateLimitInterceptor } from './rate-limit.interceptor';
+import { RATE_LIMIT_STORE, RateLimitGuard } from './rate-limit.guard';
 import { MemoryRateLimitStore, RedisRateLimitStore, type RateLimitStore } from './rate-limit.store';
 
 function createStore(config: GatewayConfig): RateLimitStore {
@@ -16,7 +16,7 @@ function createStore(config: GatewayConfig): RateLimitStore {
 @Module({
   providers: [
     { provide: RATE_LIMIT_STORE, useFactory: createStore, inject: [GatewayConfig] },
-    { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
 })
 export class RateLimitModule implements OnApplicationShutdown {

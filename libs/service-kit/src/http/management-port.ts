@@ -22,7 +22,8 @@ function notHere(request: FastifyRequest, reply: FastifyReply): void {
  */
 export function serveManagementPort(fastify: FastifyInstance, port: number, host: string): { listen(): Promise<number>; close(): Promise<void> } {
   const listener: Server = createServer({ pauseOnConnect: false }, (socket) => fastify.server.emit('connection', socket));
-  const isManagement = (request: FastifyRequest) => request.raw.socket.localPort === (listener.address() as { port?: number } | null)?.port;
+  let managementPort: number | undefined;
+  const isManagement = (request: FastifyRequest) => request.raw.socket.localPort === managementPort;
   fastify.addHook('onRequest', (request, reply, done) => {
     const url = request.raw.url ?? '';
     const management = isManagement(request);
@@ -33,7 +34,10 @@ export function serveManagementPort(fastify: FastifyInstance, port: number, host
     listen: () =>
       new Promise((resolve, reject) => {
         listener.once('error', reject);
-        listener.listen(port, host, () => resolve((listener.address() as { port: number }).port));
+        listener.listen(port, host, () => {
+          managementPort = (listener.address() as { port: number }).port;
+          resolve(managementPort);
+        });
       }),
     close: () => new Promise((resolve) => listener.close(() => resolve())),
   };
