@@ -165,7 +165,10 @@ async function main(): Promise<void> {
     const saturated = { connections: CONNECTIONS, duration: DURATION, headers: auth };
     const direct = await saturate({ url: readVia.direct, ...saturated });
     const viaBare = await saturate({ url: readVia.bare, ...saturated });
+    // The gateway's own CPU per request: the steadiest figure on a shared machine, where req/s move with the neighbours.
+    const gatewayCpuBefore = (await cpuSeconds(platform))['gateway'];
     const viaGateway = await saturate({ url: readVia.gateway, ...saturated });
+    const gatewayCpuMicrosPerRequest = (1e6 * ((await cpuSeconds(platform))['gateway'] - gatewayCpuBefore)) / (viaGateway.requests.average * DURATION);
     const ratioToDirect = viaGateway.requests.average / direct.requests.average;
     const ratioToBareProxy = viaGateway.requests.average / viaBare.requests.average;
     report.push('', `authenticated read, GET /orders/:id, ${CONNECTIONS} connections, ${DURATION} s each`);
@@ -175,6 +178,7 @@ async function main(): Promise<void> {
     }
     report.push(`  gateway vs direct        ${pct(ratioToDirect).padStart(7)}   target ≥ ${pct(TARGETS.ratioToDirect)}   ${verdict(ratioToDirect >= TARGETS.ratioToDirect)}`);
     report.push(`  gateway vs bare proxy    ${pct(ratioToBareProxy).padStart(7)}   target ≥ ${pct(TARGETS.ratioToBareProxy)}   ${verdict(ratioToBareProxy >= TARGETS.ratioToBareProxy)}`);
+    report.push(`  gateway CPU per request  ${fmt(gatewayCpuMicrosPerRequest, 0).padStart(5)} µs`);
 
     const fixed = { headers: auth, rate: FIXED_RATE, seconds: FIXED_SECONDS };
     const directFixed = await fixedRate({ url: readVia.direct, ...fixed });
@@ -273,6 +277,7 @@ async function main(): Promise<void> {
         directRps: direct.requests.average,
         bareProxyRps: viaBare.requests.average,
         gatewayRps: viaGateway.requests.average,
+        gatewayCpuMicrosPerRequest,
         ratioToDirect,
         ratioToBareProxy,
         fixedRate: { rps: FIXED_RATE, addedP50Ms, addedP99Ms, directP50Ms: directFixed.p50Ms, gatewayP50Ms: gatewayFixed.p50Ms, bareProxyP50Ms: bareFixed.p50Ms },
