@@ -283,7 +283,7 @@ describe('deployment artifacts', () => {
     it('runs Node with the flags the local runner uses (the benchmark measures those)', () => {
       const [, quoted, bare] = /NODE_OPTIONS=(?:"([^"]*)"|(\S+))/.exec(dockerfile()) ?? [];
       expect((quoted ?? bare)?.split(' ')).toEqual(SERVICE_NODE_OPTIONS);
-      // No compile cache: ~15 MB resident per process for ~0.1 s of start-up (tools/local-platform services.ts).
+      // No compile cache: ~15 MB resident per process for 0.1-0.5 s of start-up (tools/local-platform services.ts).
       expect(dockerfile()).not.toMatch(/NODE_COMPILE_CACHE/);
     });
 
