@@ -4,12 +4,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalPlatform } from './local-platform.ts';
 import { MailCatcher } from './mail-catcher.ts';
-import { postgresFromEnvironment } from './environment.ts';
+import { intFromEnvironment, postgresFromEnvironment } from './environment.ts';
 import { CACHE_DIR } from './paths.ts';
 import { DEFAULT_PORTS, generateSigningKeys, SERVICE_NAMES, type ServiceName } from './services.ts';
 
 const env = process.env;
-const int = (name: string, fallback: number) => Number.parseInt(env[name] ?? '', 10) || fallback;
+const int = (name: string, fallback: number) => intFromEnvironment(name, fallback, env);
 
 /** GATEWAY_PORT, USER_SERVICE_PORT, … and GATEWAY_MANAGEMENT_PORT, … override the defaults. */
 function portsOf(service: ServiceName) {

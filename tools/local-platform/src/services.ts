@@ -111,9 +111,9 @@ export function runMigrations(service: DatabaseService, database: DatabaseOption
  *   keeps alive (~45-65 MB) and more (loaded RSS 270-310 MB); with it the same load runs at
  *   160-180 MB and the same throughput, inside the pods' limit (k8s/components/platform-service).
  * No compile cache (NODE_COMPILE_CACHE): it kept ~15 MB of every process resident for 0.1-0.5 s of
- * start-up, and a new pod starts with an empty /tmp, without it, anyway. No --enable-source-maps: loading every package's source maps costs ~20 MB and start-up
- * time, and the bundles are not minified, so stack traces stay readable (add it to NODE_OPTIONS when
- * debugging).
+ * start-up, and a new pod starts with an empty /tmp, without one, anyway. No --enable-source-maps:
+ * loading every package's source maps costs ~20 MB and start-up time, and the bundles are not
+ * minified, so stack traces stay readable (add it to NODE_OPTIONS when debugging).
  */
 export const SERVICE_NODE_OPTIONS = ['--max-semi-space-size=8', '--max-old-space-size=128'];
 
