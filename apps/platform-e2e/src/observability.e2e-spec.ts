@@ -65,7 +65,13 @@ describe('observability: one trace per request, metrics, correlated logs', () =>
     }, 20_000, 200);
 
     expectOneTree(spans);
-    expect(has(spans, 'user-service', (span) => span.kind === SpanKind.SERVER)).toBe(true);
+    // gateway SERVER span → its CLIENT call → user-service's SERVER span, with HTTP's semantic attributes.
+    const gateway = spans.find((span) => span.service === 'gateway' && span.kind === SpanKind.SERVER)!;
+    const call = spans.find((span) => span.service === 'gateway' && span.kind === SpanKind.CLIENT)!;
+    const served = spans.find((span) => span.service === 'user-service' && span.kind === SpanKind.SERVER)!;
+    expect(gateway.attributes).toEqual(expect.objectContaining({ 'http.request.method': 'POST', 'http.route': '/api/v1/auth/register', 'http.response.status_code': 201 }));
+    expect(call).toEqual(expect.objectContaining({ parentSpanId: gateway.spanId, attributes: expect.objectContaining({ 'http.request.method': 'POST', 'url.full': expect.stringMatching(/\/api\/v1\/auth\/register$/), 'http.response.status_code': 201 }) }));
+    expect(served).toEqual(expect.objectContaining({ parentSpanId: call.spanId, name: 'POST /api/v1/auth/register' }));
     expect(has(spans, 'user-service', isInsertInto('users'))).toBe(true);
     expect(has(spans, 'user-service', (span) => span.kind === SpanKind.PRODUCER && span.attributes['messaging.destination.name'] === 'platform.users' && span.attributes['messaging.system'] === 'kafka')).toBe(true);
     const consumer = spans.find((span) => span.service === 'notification-service' && span.kind === SpanKind.CONSUMER)!;

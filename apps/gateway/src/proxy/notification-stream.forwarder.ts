@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { counter, gauge, histogram, outgoingTraceHeaders } from '@platform/observability';
+import { counter, gauge, histogram, traceOutgoingCall } from '@platform/observability';
 import { DomainError } from '@platform/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -31,6 +31,7 @@ export class NotificationStreamForwarder implements OnModuleDestroy {
   private readonly logger = new Logger(NotificationStreamForwarder.name);
   private readonly pool: Pool;
   private readonly timeoutMs: number;
+  private readonly origin: string;
   private readonly openPerUser = new Map<string, number>();
   private readonly open = new Set<AbortController>();
 
@@ -40,6 +41,7 @@ export class NotificationStreamForwarder implements OnModuleDestroy {
   ) {
     const upstream = upstreams.get('notification-service');
     this.timeoutMs = upstream.timeoutMs;
+    this.origin = upstream.origin;
     this.pool = new Pool(upstream.origin, { connect: { timeout: Math.min(1_000, upstream.timeoutMs) }, headersTimeout: upstream.timeoutMs, bodyTimeout: 0 });
     gauge('gateway_streams_open', 'Live notification streams open through this gateway.', [], (metric) => metric.set(this.open.size));
   }
@@ -75,9 +77,13 @@ export class NotificationStreamForwarder implements OnModuleDestroy {
     });
 
     let response: Awaited<ReturnType<Pool['request']>>;
+    // The call's span ends when the stream's answer begins; the stream itself lasts as long as the request's server span.
+    const call = traceOutgoingCall(request.headers, { method: 'GET', origin: this.origin, path: request.url });
     try {
-      response = await this.pool.request({ method: 'GET', path: request.url, headers: this.headers(request), signal: abort.signal });
+      response = await this.pool.request({ method: 'GET', path: request.url, headers: this.headers(request, call.headers), signal: abort.signal });
+      call.end({ status: response.statusCode });
     } catch (error) {
+      call.end({ error });
       release();
       streams.inc({ outcome: 'unavailable' });
       this.logger.warn({ err: error }, 'notification stream: upstream unreachable');
@@ -99,8 +105,8 @@ export class NotificationStreamForwarder implements OnModuleDestroy {
     return reply.send(response.body);
   }
 
-  private headers(request: FastifyRequest): IncomingHttpHeaders {
-    const headers: IncomingHttpHeaders = { ...outgoingTraceHeaders(request.headers), 'x-request-id': String(request.id), 'x-forwarded-for': request.socket.remoteAddress, 'x-forwarded-proto': request.protocol };
+  private headers(request: FastifyRequest, traceHeaders: Record<string, string>): IncomingHttpHeaders {
+    const headers: IncomingHttpHeaders = { ...traceHeaders, 'x-request-id': String(request.id), 'x-forwarded-for': request.socket.remoteAddress, 'x-forwarded-proto': request.protocol };
     for (const name of FORWARDED) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
     return headers;
   }

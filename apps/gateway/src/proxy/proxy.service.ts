@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { outgoingTraceHeaders, TRACE_HEADERS } from '@platform/observability';
+import { traceOutgoingCall, TRACE_HEADERS } from '@platform/observability';
 import { DomainError } from '@platform/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -46,9 +46,12 @@ export class ProxyService {
     let response: Dispatcher.ResponseData | undefined;
     for (let attempt = 1; !response; attempt++) {
       if (!upstream.breaker.tryAcquire()) throw this.circuitOpen(upstream, reply);
+      const call = traceOutgoingCall(request.headers, { method: request.method, origin: upstream.origin, path: request.url, resendCount: attempt - 1 });
       try {
-        response = await upstream.pool.request({ method: request.method as Dispatcher.HttpMethod, path: request.url, headers: this.requestHeaders(request, body), body });
+        response = await upstream.pool.request({ method: request.method as Dispatcher.HttpMethod, path: request.url, headers: this.requestHeaders(request, body, call.headers), body });
+        call.end({ status: response.statusCode });
       } catch (error) {
+        call.end({ error });
         upstream.breaker.failed();
         if (attempt < attempts && isConnectFailure(error)) {
           await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
@@ -66,9 +69,9 @@ export class ProxyService {
     return reply.send(response.body);
   }
 
-  private requestHeaders(request: FastifyRequest, body: Buffer | undefined): IncomingHttpHeaders {
-    // The gateway's own span goes out as the parent (a child of the caller's), never the caller's as is.
-    const headers: IncomingHttpHeaders = outgoingTraceHeaders(request.headers);
+  /** The client's headers that go on, the gateway's own, and the call's trace headers (its span as the parent, see traceOutgoingCall). */
+  private requestHeaders(request: FastifyRequest, body: Buffer | undefined, traceHeaders: Record<string, string>): IncomingHttpHeaders {
+    const headers: IncomingHttpHeaders = traceHeaders;
     for (const [header, value] of Object.entries(request.headers)) {
       if (NOT_FORWARDED_REQUEST.has(header) || TRACE_HEADERS.has(header)) continue;
       headers[header] = value;

@@ -1,35 +1,29 @@
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { TelemetryConfig } from '../telemetry.config';
-
-/** Probes and scrapes would drown real traffic in traces. */
-const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+import type { TracingOptions } from './tracing';
 
 /**
  * The `sdk` mode: the OpenTelemetry Node SDK, exporting over OTLP as the OTEL_* variables say.
  * Loaded by startTracing only in that mode (a process that exports nothing never loads it).
  */
-export function startSdk(settings: TelemetryConfig, serviceName: string): { shutdown(): Promise<void> } {
+export function startSdk(settings: TelemetryConfig, options: TracingOptions): { shutdown(): Promise<void> } {
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: settings.OTEL_SERVICE_NAME ?? serviceName,
+      [ATTR_SERVICE_NAME]: settings.OTEL_SERVICE_NAME ?? options.serviceName,
       [ATTR_SERVICE_VERSION]: settings.SERVICE_VERSION,
       'deployment.environment.name': settings.DEPLOYMENT_ENVIRONMENT,
     }),
-    // Kafka's PRODUCER and CONSUMER spans come from @platform/messaging itself, one per event,
-    // parented through the message headers (the kafkajs instrumentation would parent a whole batch
-    // on one context).
+    // HTTP server and client spans come from the platform itself (http-spans.ts), Kafka's PRODUCER
+    // and CONSUMER spans from @platform/messaging, one per event, parented through the message
+    // headers (the kafkajs instrumentation would parent a whole batch on one context).
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? '') }),
-      new UndiciInstrumentation(),
       new PinoInstrumentation({ disableLogSending: true }),
-      new NestInstrumentation(),
+      ...(options.nestSpans === false ? [] : [new NestInstrumentation()]),
       // Only inside a request or an event: the relay's and probes' polling queries stay out of traces.
       new PgInstrumentation({ requireParentSpan: true }),
     ],

@@ -1,13 +1,14 @@
 import { randomFillSync } from 'node:crypto';
-import type { IncomingHttpHeaders, Server } from 'node:http';
-import { context, propagation, ROOT_CONTEXT, trace, TraceFlags, type Context } from '@opentelemetry/api';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { context, propagation, ROOT_CONTEXT, trace, TraceFlags, type Context, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { clientSpan, serverSpans, type CallOutcome } from './http-spans';
 
 /**
  * How a process traces (set once at start by startTracing):
- * - `sdk`: the OpenTelemetry Node SDK records and exports spans; its instrumentations carry the
- *   context in and out;
+ * - `sdk`: the OpenTelemetry Node SDK records and exports spans; traceIncomingRequests starts each
+ *   request's server span, the SDK's instrumentations carry the context out;
  * - `ids`: nothing is exported, so no SDK: every request and event still runs in a W3C trace
  *   context (the caller's trace id, or a new one) that logs, problem details, outgoing calls and
  *   events carry; the platform sets it itself (traceIncomingRequests, outgoingTraceHeaders);
@@ -62,32 +63,50 @@ function incomingTraceContext(headers: IncomingHttpHeaders): Context {
 }
 
 /**
- * In the `ids` mode, runs each request of `server` in its own trace context (the SDK's HTTP
- * instrumentation does that in the `sdk` mode, at several times the cost per request).
+ * Runs each request of `server` in its own trace context: in the `ids` mode a new span id in the
+ * caller's trace (or a new trace), in the `sdk` mode an HTTP server span (serverSpans).
  */
 export function traceIncomingRequests(server: Server): void {
-  if (mode !== 'ids') return;
+  if (mode === 'off') return;
+  const contextFor = mode === 'ids' ? (request: IncomingMessage) => incomingTraceContext(request.headers) : serverSpans(platformTracer());
   for (const listener of server.listeners('request') as ((...args: unknown[]) => void)[]) {
     server.removeListener('request', listener);
-    server.on('request', (request: { headers: IncomingHttpHeaders }, response: unknown) => context.with(incomingTraceContext(request.headers), () => listener.call(server, request, response)));
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => context.with(contextFor(request, response), () => listener.call(server, request, response)));
   }
 }
 
 export const TRACE_HEADERS: ReadonlySet<string> = new Set(['traceparent', 'tracestate', 'baggage']);
 
+/** The tracer of the platform's own HTTP spans (http-spans.ts). */
+let tracer: Tracer | undefined;
+function platformTracer(): Tracer {
+  return (tracer ??= trace.getTracer('@platform/observability'));
+}
+
+/** An outgoing HTTP call's part of the trace: the headers it carries, and what to do when it ends. */
+export interface OutgoingCall {
+  headers: Record<string, string>;
+  /** Ends the call's CLIENT span in the `sdk` mode (nothing in the others). */
+  end(outcome: CallOutcome): void;
+}
+
+const NOTHING_TO_END = () => undefined;
+
 /**
- * The trace headers a forwarded request carries (the caller's own are never copied as they are,
- * except with tracing off): in the `ids` mode this process's context as the parent; in the `sdk`
- * mode none, since the undici instrumentation adds its client span's.
+ * The trace of one outgoing call a request makes (the gateway forwarding it): in the `sdk` mode a
+ * CLIENT span whose context goes out as the parent; in the `ids` mode this process's context as
+ * the parent; with tracing off the caller's own trace headers, untouched. The caller's are never
+ * copied as they are in the other modes.
  */
-export function outgoingTraceHeaders(incoming: IncomingHttpHeaders): Record<string, string> {
+export function traceOutgoingCall(incoming: IncomingHttpHeaders, call: { method: string; origin: string; path: string; resendCount?: number }): OutgoingCall {
+  if (mode === 'sdk') return clientSpan(platformTracer(), call);
   const headers: Record<string, string> = {};
   if (mode === 'ids') propagation.inject(context.active(), headers);
-  if (mode === 'off') {
+  else {
     for (const name of TRACE_HEADERS) {
       const value = incoming[name];
       if (typeof value === 'string') headers[name] = value;
     }
   }
-  return headers;
+  return { headers, end: NOTHING_TO_END };
 }
