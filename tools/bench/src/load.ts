@@ -42,38 +42,46 @@ export interface FixedRateResult {
 }
 
 /**
- * Sends `rate` requests per second for `seconds`, each on its own schedule (open model: a slow
- * answer does not delay the next request), and measures each one from send to the end of its body.
+ * Sends `rate` requests per second to each URL for `seconds`, in turns of `turnSeconds` (one URL,
+ * then the next, …), so that every URL meets the same neighbours on a shared machine; each request
+ * on its own schedule (open model: a slow answer does not delay the next request), measured from
+ * when it was due to the end of its body. One keep-alive pool per URL for the whole run.
  */
-export async function fixedRate(options: { url: string; headers?: Record<string, string>; rate: number; seconds: number }): Promise<FixedRateResult> {
-  const target = new URL(options.url);
-  const pool = new Pool(target.origin, { connections: 64 });
-  const latencies: number[] = [];
-  let failed = 0;
-  const inFlight: Promise<void>[] = [];
+export async function fixedRate(options: { urls: string[]; headers?: Record<string, string>; rate: number; seconds: number; turnSeconds?: number }): Promise<FixedRateResult[]> {
+  const targets = options.urls.map((url) => ({ url: new URL(url), pool: new Pool(new URL(url).origin, { connections: 64 }), latencies: [] as number[], failed: 0, sent: 0 }));
   const interval = 1000 / options.rate;
-  const total = Math.round(options.rate * options.seconds);
-  const begin = performance.now();
-  for (let index = 0; index < total; index++) {
-    const due = begin + index * interval;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    // Measured from when it was due, not from when it left: a late send is latency too.
-    const sent = due;
-    inFlight.push(
-      pool
-        .request({ method: 'GET', path: target.pathname + target.search, headers: options.headers })
-        .then(async (response) => {
-          await response.body.dump();
-          if (response.statusCode >= 300) failed++;
-          else latencies.push(performance.now() - sent);
-        })
-        .catch(() => {
-          failed++;
-        }),
-    );
+  const turnSeconds = Math.min(options.turnSeconds ?? 1, options.seconds);
+  const perTurn = Math.round(options.rate * turnSeconds);
+  try {
+    for (let turn = 0; turn < Math.round(options.seconds / turnSeconds); turn++) {
+      for (const target of targets) {
+        const inFlight: Promise<void>[] = [];
+        const begin = performance.now();
+        for (let index = 0; index < perTurn; index++) {
+          const due = begin + index * interval;
+          const wait = due - performance.now();
+          if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+          // Measured from when it was due, not from when it left: a late send is latency too.
+          const sent = due;
+          target.sent++;
+          inFlight.push(
+            target.pool
+              .request({ method: 'GET', path: target.url.pathname + target.url.search, headers: options.headers })
+              .then(async (response) => {
+                await response.body.dump();
+                if (response.statusCode >= 300) target.failed++;
+                else target.latencies.push(performance.now() - sent);
+              })
+              .catch(() => {
+                target.failed++;
+              }),
+          );
+        }
+        await Promise.all(inFlight);
+      }
+    }
+  } finally {
+    await Promise.all(targets.map((target) => target.pool.close()));
   }
-  await Promise.all(inFlight);
-  await pool.close();
-  return { rate: options.rate, sent: total, failed, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+  return targets.map((target) => ({ rate: options.rate, sent: target.sent, failed: target.failed, p50Ms: percentile(target.latencies, 50), p99Ms: percentile(target.latencies, 99) }));
 }
