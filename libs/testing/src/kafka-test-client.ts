@@ -20,9 +20,13 @@ export class KafkaTestClient {
     this.kafka = new Kafka({ clientId: 'e2e-tests', brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 200 } });
   }
 
-  /** Sends messages as they are: for poison messages and hand-made events. */
+  /**
+   * Sends messages as they are, each exactly once: for poison messages and hand-made events. The
+   * idempotent producer, because kafkajs resends a whole request when one of its partitions fails
+   * (a leader not elected yet, on a topic created moments ago), duplicating the ones that did not.
+   */
   async produce(topic: string, messages: { key?: string; value: string; headers?: Record<string, string> }[]): Promise<void> {
-    const producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     try {
       await producer.send({ topic, acks: -1, messages });

@@ -20,9 +20,14 @@ export class MessagingConfig {
   @IsBoolean()
   KAFKA_ENSURE_TOPICS: boolean = true;
 
+  /**
+   * Partitions of the topics it creates: the parallelism of a consumer group (each partition is
+   * handled one transaction at a time). 12 spread evenly over 1, 2, 3, 4 or 6 replicas (the HPA's
+   * maximum) and let one replica's consumers keep pace with a write burst (see the README).
+   */
   @IsInt()
   @Min(1)
-  KAFKA_TOPIC_PARTITIONS: number = 3;
+  KAFKA_TOPIC_PARTITIONS: number = 12;
 
   @IsInt()
   @Min(1)
@@ -67,11 +72,15 @@ export class MessagingConfig {
   @Min(10)
   EVENT_RETRY_MAX_MS: number = 5_000;
 
-  /** Partitions a consumer works on at once (one message at a time per partition). */
+  /**
+   * Partitions a consumer works on at once (one transaction at a time per partition): as many as a
+   * lone replica holds, so none waits for another. Each one's transaction holds a pooled connection
+   * while it runs; the API's requests queue for connections beside them (DATABASE_POOL_MAX).
+   */
   @IsInt()
   @Min(1)
   @Max(64)
-  EVENT_PARTITION_CONCURRENCY: number = 3;
+  EVENT_PARTITION_CONCURRENCY: number = 12;
 
   /** Must outlive the topics' retention, or a replay from the earliest offset could redo old events. */
   @IsInt()
