@@ -5,6 +5,8 @@ import { GatewayConfig } from '../config/gateway.config';
 import { ProxyService } from './proxy.service';
 import { Upstreams } from './upstreams';
 
+const LARGE = Buffer.alloc(64 * 1024 + 1, 'x');
+
 describe('ProxyService', () => {
   let upstream: Server;
   let seen: { method?: string; url?: string; headers: IncomingHttpHeaders; body: string };
@@ -17,7 +19,14 @@ describe('ProxyService', () => {
       request.on('data', (chunk) => (body += chunk));
       request.on('end', () => {
         seen = { method: request.method, url: request.url, headers: request.headers, body };
-        response.writeHead(201, { 'content-type': 'application/json', 'x-upstream': 'yes', connection: 'keep-alive', 'x-request-id': 'from-upstream' });
+        if (request.url === '/large') return response.writeHead(200, { 'content-length': String(LARGE.length) }).end(LARGE);
+        if (request.url === '/unknown-length') {
+          response.writeHead(200, { 'content-type': 'application/json' }).write('{"ok":');
+          return response.end('true}');
+        }
+        // Headers and part of the body, then nothing: the body times out.
+        if (request.url === '/stalls') return response.writeHead(200, { 'content-length': '100', 'x-upstream': 'yes' }).write('{"ok":');
+        response.writeHead(201, { 'content-type': 'application/json', 'content-length': '11', 'x-upstream': 'yes', connection: 'keep-alive', 'x-request-id': 'from-upstream' });
         response.end('{"ok":true}');
       });
     });
@@ -34,7 +43,7 @@ describe('ProxyService', () => {
     await new Promise((resolve) => upstream.close(resolve));
   });
 
-  function fakeExchange(headers: Record<string, string>, body?: Buffer) {
+  function fakeExchange(headers: Record<string, string>, body?: Buffer, url = '/api/v1/auth/register?x=1') {
     const sent: { status?: number; headers: Record<string, unknown>; payload?: unknown } = { headers: {} };
     const reply = {
       status(code: number) {
@@ -50,7 +59,7 @@ describe('ProxyService', () => {
         return reply;
       },
     };
-    const request = { id: 'req-42', method: 'POST', url: '/api/v1/auth/register?x=1', headers: { host: 'api.example.com', ...headers }, body, protocol: 'https', socket: { remoteAddress: '10.0.0.7' } };
+    const request = { id: 'req-42', method: 'POST', url, headers: { host: 'api.example.com', ...headers }, body, protocol: 'https', socket: { remoteAddress: '10.0.0.7' } };
     return { request: request as never, reply: reply as never, sent };
   }
 
@@ -74,6 +83,8 @@ describe('ProxyService', () => {
       }),
     );
     expect(sent.status).toBe(201);
+    // A small answer of known length is read whole and sent on as bytes.
+    expect(sent.payload).toEqual(Buffer.from('{"ok":true}'));
     expect(sent.headers['x-upstream']).toBe('yes');
     expect(sent.headers).not.toHaveProperty('connection');
     expect(sent.headers).not.toHaveProperty('x-request-id');
@@ -92,4 +103,27 @@ describe('ProxyService', () => {
     expect(Number(third.sent.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(upstreams.get('order-service').breaker.current).toBe('open');
   });
+
+  it('streams an answer of unknown length or over 64 KiB through as it comes', async () => {
+    for (const url of ['/unknown-length', '/large']) {
+      const { request, reply, sent } = fakeExchange({}, undefined, url);
+      await proxy.forward('notification-service', request, reply);
+      expect({ url, streamed: !Buffer.isBuffer(sent.payload) && typeof (sent.payload as NodeJS.ReadableStream).pipe === 'function' }).toEqual({ url, streamed: true });
+      const bytes = Buffer.concat(await collect(sent.payload as AsyncIterable<Buffer>));
+      expect(bytes.length).toBe(url === '/large' ? LARGE.length : '{"ok":true}'.length);
+    }
+  });
+
+  it('answers a problem, not a cut-off answer, when a small body stalls', async () => {
+    const { request, reply, sent } = fakeExchange({}, undefined, '/stalls');
+    await expect(proxy.forward('notification-service', request, reply)).rejects.toMatchObject({ kind: 'timeout', code: 'UPSTREAM.TIMEOUT' });
+    // Nothing of the upstream's answer was put on the reply: the problem goes out alone.
+    expect(sent).toEqual({ headers: {} });
+  });
 });
+
+async function collect(body: AsyncIterable<Buffer>): Promise<Buffer[]> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return chunks;
+}

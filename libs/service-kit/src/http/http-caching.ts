@@ -41,17 +41,17 @@ function isReadOfJson(request: FastifyRequest, reply: FastifyReply, payload: unk
  *   `If-None-Match` with that tag turns it into a `304` without a body;
  * - every other answer (writes, whose answers include the auth tokens, and problems) is `no-store`;
  * - every answer varies on `Authorization` (whose data it is depends on the token).
- * A route that set its own Cache-Control or ETag keeps it; streams (an SSE feed, a body the
- * gateway relays from upstream) are never buffered or tagged, so upstream answers pass the
- * gateway unchanged.
+ * A route that set its own Cache-Control or ETag keeps it, and so every answer the gateway relays
+ * from upstream passes it unchanged (the upstream service decided its caching); streams (an SSE
+ * feed, a large body the gateway relays) are never buffered or tagged.
  */
 export function applyHttpCaching(fastify: FastifyInstance): void {
   fastify.addHook('onSend', (request, reply, payload, done) => {
     varyOnAuthorization(reply);
     if (reply.getHeader('cache-control') !== undefined || reply.getHeader('etag') !== undefined) return done(null, payload);
     if (!isReadOfJson(request, reply, payload)) {
-      const relayedOrStreamed = payload !== null && typeof payload === 'object' && !Buffer.isBuffer(payload);
-      if (!relayedOrStreamed) void reply.header('cache-control', NO_STORE);
+      const streamed = payload !== null && typeof payload === 'object' && !Buffer.isBuffer(payload);
+      if (!streamed) void reply.header('cache-control', NO_STORE);
       return done(null, payload);
     }
     const etag = entityTag(payload);
