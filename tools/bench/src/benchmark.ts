@@ -245,17 +245,18 @@ async function main(): Promise<void> {
       `  CPU per order at ${EVENT_RATE}/s: ${Object.entries(atRate.cpuMsPerOrder).map(([name, ms]) => `${name} ${fmt(ms)} ms`).join(', ')}; ${fmt(cpuTotal)} ms in all = ${fmt((cpuTotal * EVENT_RATE) / 1000, 2)} cores at ${EVENT_RATE}/s (this machine: ${availableParallelism()})`,
     );
 
-    // 4. Tracing: a second gateway exporting every span over OTLP/HTTP to a local sink, measured
-    // in turns with the untraced one (off, on, off, on) after both have warmed up, so that both
-    // meet the same neighbours on this shared machine.
+    // 4. Tracing: two more gateways started together, one exporting every span over OTLP/HTTP to
+    // a local sink, equally warmed up, then measured in turns (off, on, off, on), so that both are
+    // as old and meet the same neighbours on this shared machine.
+    const untracedGateway = await platform.startReplica('gateway');
     platform.setServiceEnv('gateway', { OTEL_EXPORTER_OTLP_ENDPOINT: traces.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' });
     const tracedGateway = await platform.startReplica('gateway');
     platform.setServiceEnv('gateway', { OTEL_EXPORTER_OTLP_ENDPOINT: undefined, OTEL_EXPORTER_OTLP_PROTOCOL: undefined });
-    const tracedRead = `${tracedGateway}${read}`;
-    for (const url of [readVia.gateway, tracedRead]) await saturate({ url, connections: 8, duration: 3, headers: auth });
+    const [untracedRead, tracedRead] = [`${untracedGateway}${read}`, `${tracedGateway}${read}`];
+    for (const url of [untracedRead, tracedRead]) await saturate({ url, connections: CONNECTIONS, duration: 5, headers: auth });
     const turns = { off: 0, on: 0 };
     for (let turn = 0; turn < 2; turn++) {
-      turns.off += (await saturate({ url: readVia.gateway, ...saturated })).requests.average / 2;
+      turns.off += (await saturate({ url: untracedRead, ...saturated })).requests.average / 2;
       turns.on += (await saturate({ url: tracedRead, ...saturated })).requests.average / 2;
     }
     const tracingOnRatio = turns.on / turns.off;
