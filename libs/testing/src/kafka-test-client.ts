@@ -75,6 +75,12 @@ export class KafkaTestClient {
     return messages.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
   }
 
+  /** Every partition of the topics, as `topic:partition`, sorted. */
+  async partitionsOf(...topics: string[]): Promise<string[]> {
+    const ofTopics = await Promise.all(topics.map(async (topic) => [...(await this.endOffsets(topic)).keys()].map((partition) => `${topic}:${partition}`)));
+    return ofTopics.flat().sort();
+  }
+
   async endOffsets(topic: string): Promise<Map<number, bigint>> {
     const admin = this.kafka.admin();
     await admin.connect();
