@@ -4,5 +4,5 @@ export * from './metrics/http-metrics';
 export * from './metrics/metrics';
 export * from './logging/process-warnings';
 export * from './telemetry.config';
-export { traceIncomingRequests, traceOutgoingCall, tracingMode, TRACE_HEADERS, type OutgoingCall, type TracingMode } from './tracing/trace-ids';
-export type { CallOutcome } from './tracing/http-spans';
+export { traceIncomingRequests, traceOutgoingCall, tracingMode, TRACE_HEADERS, type TracingMode } from './tracing/trace-ids';
+export type { CallOutcome, OutgoingCall, OutgoingRequest } from './tracing/http-spans';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Tracer } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 
 /** Probes and scrapes would drown real traffic in traces: they run with tracing suppressed. */
@@ -43,10 +43,8 @@ export function serverSpans(tracer: Tracer): (request: IncomingMessage, response
     response.once('close', () => {
       const status = response.statusCode;
       span.setAttribute('http.response.status_code', status);
-      if (status >= 500) {
-        span.setAttribute('error.type', String(status));
-        span.setStatus({ code: SpanStatusCode.ERROR });
-      } else if (!response.writableFinished) {
+      if (status >= 500) failed(span, String(status));
+      else if (!response.writableFinished) {
         // The connection closed before the answer was complete: the client went away.
         span.setAttribute('error.type', 'aborted');
       }
@@ -59,34 +57,56 @@ export function serverSpans(tracer: Tracer): (request: IncomingMessage, response
 /** How an outgoing call ended: the answer's status, or the error that stopped it. */
 export type CallOutcome = { status: number } | { error: unknown };
 
+/** An outgoing HTTP call, one attempt of it (a retry carries `resendCount`). */
+export interface OutgoingRequest {
+  method: string;
+  origin: string;
+  path: string;
+  resendCount?: number;
+}
+
+/** An outgoing call's part of the trace: the headers it carries, and what to do when it ends. */
+export interface OutgoingCall {
+  headers: Record<string, string>;
+  /** Ends the call's CLIENT span in the `sdk` mode (nothing in the others). */
+  end(outcome: CallOutcome): void;
+}
+
 /**
  * A CLIENT span for one outgoing HTTP call (one per attempt: a retry carries
  * `http.request.resend_count`), a child of the active context; `headers` carry it as the parent.
  */
-export function clientSpan(tracer: Tracer, call: { method: string; origin: string; path: string; resendCount?: number }): { headers: Record<string, string>; end(outcome: CallOutcome): void } {
+export function clientSpan(tracer: Tracer, call: OutgoingRequest): OutgoingCall {
   const origin = new URL(call.origin);
   const query = call.path.indexOf('?');
+  const method = KNOWN_METHODS.has(call.method) ? call.method : '_OTHER';
   const attributes: Attributes = {
-    'http.request.method': KNOWN_METHODS.has(call.method) ? call.method : '_OTHER',
+    'http.request.method': method,
     'server.address': origin.hostname,
     'server.port': Number(origin.port) || (origin.protocol === 'https:' ? 443 : 80),
     'url.full': `${origin.origin}${query === -1 ? call.path : call.path.slice(0, query)}`,
   };
   if (call.resendCount) attributes['http.request.resend_count'] = call.resendCount;
-  const span = tracer.startSpan(String(attributes['http.request.method']), { kind: SpanKind.CLIENT, attributes });
+  const span = tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes });
   const headers: Record<string, string> = {};
   propagation.inject(trace.setSpan(context.active(), span), headers);
   return {
     headers,
     end(outcome) {
-      if ('status' in outcome) span.setAttribute('http.response.status_code', outcome.status);
-      if ('error' in outcome || outcome.status >= 500) {
-        span.setAttribute('error.type', 'status' in outcome ? String(outcome.status) : ((outcome.error as { code?: string }).code ?? 'Error'));
-        span.setStatus({ code: SpanStatusCode.ERROR });
+      if ('error' in outcome) failed(span, (outcome.error as { code?: string }).code ?? 'Error');
+      else {
+        span.setAttribute('http.response.status_code', outcome.status);
+        if (outcome.status >= 500) failed(span, String(outcome.status));
       }
       span.end();
     },
   };
+}
+
+/** `error.type` and an error status, as HTTP semantic conventions have it for a failed request. */
+function failed(span: Span, errorType: string): void {
+  span.setAttribute('error.type', errorType);
+  span.setStatus({ code: SpanStatusCode.ERROR });
 }
 
 function hostAndPort(host: string | undefined): [string | undefined, number | undefined] {

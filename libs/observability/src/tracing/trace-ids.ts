@@ -3,15 +3,15 @@ import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } fro
 import { context, propagation, ROOT_CONTEXT, trace, TraceFlags, type Context, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { clientSpan, serverSpans, type CallOutcome } from './http-spans';
+import { clientSpan, serverSpans, type OutgoingCall, type OutgoingRequest } from './http-spans';
 
 /**
  * How a process traces (set once at start by startTracing):
  * - `sdk`: the OpenTelemetry Node SDK records and exports spans; traceIncomingRequests starts each
- *   request's server span, the SDK's instrumentations carry the context out;
+ *   request's server span and traceOutgoingCall each outgoing call's client span (http-spans.ts);
  * - `ids`: nothing is exported, so no SDK: every request and event still runs in a W3C trace
  *   context (the caller's trace id, or a new one) that logs, problem details, outgoing calls and
- *   events carry; the platform sets it itself (traceIncomingRequests, outgoingTraceHeaders);
+ *   events carry; the platform sets it itself (traceIncomingRequests, traceOutgoingCall);
  * - `off`: OTEL_SDK_DISABLED; trace headers pass through untouched.
  */
 export type TracingMode = 'sdk' | 'ids' | 'off';
@@ -83,13 +83,6 @@ function platformTracer(): Tracer {
   return (tracer ??= trace.getTracer('@platform/observability'));
 }
 
-/** An outgoing HTTP call's part of the trace: the headers it carries, and what to do when it ends. */
-export interface OutgoingCall {
-  headers: Record<string, string>;
-  /** Ends the call's CLIENT span in the `sdk` mode (nothing in the others). */
-  end(outcome: CallOutcome): void;
-}
-
 const NOTHING_TO_END = () => undefined;
 
 /**
@@ -98,7 +91,7 @@ const NOTHING_TO_END = () => undefined;
  * the parent; with tracing off the caller's own trace headers, untouched. The caller's are never
  * copied as they are in the other modes.
  */
-export function traceOutgoingCall(incoming: IncomingHttpHeaders, call: { method: string; origin: string; path: string; resendCount?: number }): OutgoingCall {
+export function traceOutgoingCall(incoming: IncomingHttpHeaders, call: OutgoingRequest): OutgoingCall {
   if (mode === 'sdk') return clientSpan(platformTracer(), call);
   const headers: Record<string, string> = {};
   if (mode === 'ids') propagation.inject(context.active(), headers);
