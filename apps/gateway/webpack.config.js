@@ -1,3 +1,3 @@
 const { composeAppWebpackConfig } = require('../../tools/build/webpack.app');
 
-module.exports = composeAppWebpackConfig(__dirname);
+module.exports = composeAppWebpackConfig(__dirname, { openApi: true });

@@ -2,7 +2,7 @@
 // (required at run time from node_modules), which keeps OpenTelemetry's require hooks working and
 // lets Nx write a pruned package.json per app for its image.
 const { readFileSync } = require('node:fs');
-const { join, relative } = require('node:path');
+const { dirname, join, relative } = require('node:path');
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 
 const root = join(__dirname, '..', '..');
@@ -26,8 +26,32 @@ class UseWorkspaceSwcrc {
 }
 
 /**
+ * Bundles @nestjs/swagger's shim (the same decorators, doing nothing) in place of the package. The
+ * shared DTOs (@platform/api) carry OpenAPI decorators for the gateway's document; a service that
+ * serves no document need not load @nestjs/swagger with lodash and js-yaml (~3 MB of heap, ~30 ms
+ * of start-up per process). The NestJS docs' way to share DTOs without the OpenAPI module. The
+ * package does not export the shim's path, so it is bundled by file, not required at run time; the
+ * path is resolved here, so a release that moves the file fails the build, not a start.
+ */
+class SwaggerShim {
+  static file = join(dirname(require.resolve('@nestjs/swagger/package.json')), 'dist', 'extra', 'swagger-shim.js');
+
+  apply(compiler) {
+    compiler.hooks.afterEnvironment.tap(SwaggerShim.name, () => {
+      const { options } = compiler;
+      // Every npm package is external (required at run time); this one is bundled.
+      const externals = [options.externals ?? []].flat();
+      options.externals = externals.map((external) => (typeof external === 'function' ? (data, callback) => (data.request === '@nestjs/swagger' ? callback() : external(data, callback)) : external));
+      options.resolve.alias = { ...options.resolve.alias, '@nestjs/swagger$': SwaggerShim.file };
+    });
+  }
+}
+
+/**
  * @param {string} appDir the app's folder (pass __dirname)
- * @param {{ entries?: string[] }} options extra entry points in src/ (e.g. migrate, dlq-replay)
+ * @param {{ entries?: string[], openApi?: boolean }} options extra entry points in src/ (e.g.
+ *   migrate, dlq-replay); openApi: the app serves the OpenAPI document and needs the real
+ *   @nestjs/swagger (otherwise it gets the shim)
  */
 function composeAppWebpackConfig(appDir, options = {}) {
   const appRoot = relative(root, appDir);
@@ -56,6 +80,7 @@ function composeAppWebpackConfig(appDir, options = {}) {
         skipTypeChecking: true,
       }),
       new UseWorkspaceSwcrc(),
+      ...(options.openApi ? [] : [new SwaggerShim()]),
     ],
   };
 }
