@@ -3,7 +3,7 @@ import { Module, RequestMethod, type DynamicModule, type INestApplication, type 
 import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadSettings, type SettingsClass } from '@platform/config';
-import { collectProcessMetrics, createLogger, instrumentHttp, logProcessWarnings, PinoLoggerService, TelemetryConfig, traceIncomingRequests } from '@platform/observability';
+import { collectProcessMetrics, createLogger, deferredRequestLogger, instrumentHttp, logProcessWarnings, PinoLoggerService, TelemetryConfig, traceIncomingRequests } from '@platform/observability';
 import { shutdownTracing } from '@platform/observability/tracing';
 import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -105,8 +105,10 @@ export async function bootstrapService<TConfig extends BaseServiceConfig>(defini
 
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
-    // One line per request comes from our onResponse hook, not Fastify's two.
+    // One line per request comes from our onResponse hook, not Fastify's two; request.log is made
+    // only if something writes through it.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: deferredRequestLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
     trustProxy: config.trustProxy,
@@ -134,8 +136,10 @@ export async function bootstrapService<TConfig extends BaseServiceConfig>(defini
   fastify.addHook('onResponse', (request, reply, done) => {
     // Probes and scrapes come every few seconds; they are logged only at debug level.
     const level = reply.statusCode >= 500 ? 'error' : /^\/(health|metrics)/.test(request.url) ? 'debug' : 'info';
-    request.log[level](
-      { method: request.method, route: request.routeOptions?.url, url: request.url.split('?')[0], status: reply.statusCode, durationMs: Math.round(reply.elapsedTime) },
+    // Through the service's logger with the request id as a field: the same line as request.log
+    // would write, without making a child logger for every request.
+    logger[level](
+      { reqId: request.id, method: request.method, route: request.routeOptions?.url, url: request.url.split('?')[0], status: reply.statusCode, durationMs: Math.round(reply.elapsedTime) },
       'request completed',
     );
     done();

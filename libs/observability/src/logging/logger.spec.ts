@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { createLogger, PinoLoggerService, REDACTED_PATHS } from './logger';
+import { createLogger, deferredRequestLogger, PinoLoggerService, REDACTED_PATHS } from './logger';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -31,4 +31,34 @@ describe('logging', () => {
   it('creates a JSON logger with the service name and level label', () => {
     expect(createLogger({ service: 'svc', level: 'debug', format: 'json' }).level).toBe('debug');
   });
+
+  describe('a request\'s logger (Fastify childLoggerFactory)', () => {
+    const requestLogger = (logger: pino.Logger, options: pino.ChildLoggerOptions = {}) => deferredRequestLogger(logger, { reqId: 'req-1' }, options);
+
+    it('makes no pino child until a line is written through it', () => {
+      const { lines, logger } = capture();
+      const child = jest.spyOn(logger, 'child');
+      const log = requestLogger(logger);
+      expect(log.level).toBe('info');
+      expect(child).not.toHaveBeenCalled();
+
+      log.warn({ route: '/orders' }, 'reply already sent');
+      log.info('second line');
+      expect(child).toHaveBeenCalledTimes(1);
+      expect(lines).toEqual([
+        expect.objectContaining({ reqId: 'req-1', route: '/orders', msg: 'reply already sent', service: 'test' }),
+        expect.objectContaining({ reqId: 'req-1', msg: 'second line' }),
+      ]);
+    });
+
+    it('keeps the route\'s level and redaction, and makes children of its own', () => {
+      const { lines, logger } = capture();
+      const log = requestLogger(logger, { level: 'warn' });
+      expect(log.level).toBe('warn');
+      log.info('dropped: below the route\'s level');
+      log.child({ step: 'auth' }).error({ authorization: 'Bearer eyJ' }, 'refused');
+      expect(lines).toEqual([expect.objectContaining({ reqId: 'req-1', step: 'auth', authorization: '[redacted]', msg: 'refused' })]);
+    });
+  });
 });
+
