@@ -28,6 +28,17 @@ export function saturate(options: LoadOptions & { connections: number; duration:
   });
 }
 
+/** One result from runs of the same URL in turns: mean req/s and percentiles, summed failures. */
+export function combineTurns(runs: LoadResult[]): LoadResult {
+  const mean = (pick: (run: LoadResult) => number) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
+  return {
+    requests: { average: mean((run) => run.requests.average) },
+    latency: { p50: mean((run) => run.latency.p50), p99: mean((run) => run.latency.p99) },
+    non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+  };
+}
+
 export const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
