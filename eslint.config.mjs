@@ -44,6 +44,20 @@ export default tseslint.config(
           ],
         },
       ],
+      // Services other than the gateway bundle @nestjs/swagger's shim (tools/build/webpack.app.js),
+      // whose mapped types are empty classes: a DTO built with them would lose its validation there.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@nestjs/swagger',
+              importNames: ['PartialType', 'PickType', 'OmitType', 'IntersectionType'],
+              message: 'Services bundle the swagger shim, where these are empty classes: use @nestjs/mapped-types.',
+            },
+          ],
+        },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
     },
