@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deadLetterTopic, EventCatalog, Topics } from '@platform/contracts';
 import { REPO_ROOT, SERVICE_NODE_OPTIONS } from '@platform/local-platform';
@@ -285,6 +286,25 @@ describe('deployment artifacts', () => {
       expect((quoted ?? bare)?.split(' ')).toEqual(SERVICE_NODE_OPTIONS);
       // No compile cache: ~15 MB resident per process for 0.1-0.5 s of start-up (tools/local-platform services.ts).
       expect(dockerfile()).not.toMatch(/NODE_COMPILE_CACHE/);
+    });
+
+    it('loads @nestjs/swagger only in the gateway, which serves the OpenAPI document: the services bundle its shim (~3 MB of heap less)', () => {
+      // The packages a built service has loaded when it stops for want of settings (all its imports are done by then).
+      const folder = mkdtempSync(join(tmpdir(), 'loaded-'));
+      const report = join(folder, 'report.cjs');
+      writeFileSync(report, `process.on('exit', () => process.stdout.write(JSON.stringify(Object.keys(require.cache))));`);
+      const loads = (service: string, pkg: string) => {
+        const run = spawnSync(process.execPath, ['--require', report, join(REPO_ROOT, 'dist', 'apps', service, 'main.js')], { env: { PATH: process.env['PATH'] }, encoding: 'utf8', timeout: 20_000 });
+        expect(run.status).toBe(78);
+        return (JSON.parse(run.stdout) as string[]).some((file) => file.includes(`/node_modules/${pkg}/`));
+      };
+      try {
+        expect(Object.fromEntries(SERVICES.map((service) => [service, loads(service, '@nestjs/swagger')]))).toEqual({ gateway: true, 'user-service': false, 'order-service': false, 'notification-service': false });
+        // The shim's decorators leave validation alone: services still load class-validator.
+        expect(loads('order-service', 'class-validator')).toBe(true);
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
     });
 
     it('the Dockerfile passes the linter', () => {
