@@ -3,7 +3,7 @@ import { Module, RequestMethod, type DynamicModule, type INestApplication, type 
 import { DiscoveryService, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadSettings, type SettingsClass } from '@platform/config';
-import { collectProcessMetrics, createLogger, deferredRequestLogger, instrumentHttp, logProcessWarnings, PinoLoggerService, TelemetryConfig, traceIncomingRequests } from '@platform/observability';
+import { collectProcessMetrics, createLogger, deferredRequestLogger, instrumentHttp, isProbeOrScrape, logProcessWarnings, PinoLoggerService, TelemetryConfig, traceIncomingRequests } from '@platform/observability';
 import { shutdownTracing } from '@platform/observability/tracing';
 import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -134,8 +134,7 @@ export async function bootstrapService<TConfig extends BaseServiceConfig>(defini
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    // Probes and scrapes come every few seconds; they are logged only at debug level.
-    const level = reply.statusCode >= 500 ? 'error' : /^\/(health|metrics)/.test(request.url) ? 'debug' : 'info';
+    const level = reply.statusCode >= 500 ? 'error' : isProbeOrScrape(request.url) ? 'debug' : 'info';
     // Through the service's logger with the request id as a field: the same line as request.log
     // would write, without making a child logger for every request.
     logger[level](

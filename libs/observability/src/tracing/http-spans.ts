@@ -1,9 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-
-/** Probes and scrapes would drown real traffic in traces: they run with tracing suppressed. */
-const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+import { isProbeOrScrape } from '../probes';
 
 /** The methods HTTP semantic conventions name; any other is recorded as `_OTHER`. */
 const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'QUERY', 'TRACE']);
@@ -22,15 +20,15 @@ const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'P
 export function serverSpans(tracer: Tracer): (request: IncomingMessage, response: ServerResponse) => Context {
   return (request, response) => {
     const url = request.url ?? '/';
-    if (UNTRACED_PATHS.test(url)) return suppressTracing(ROOT_CONTEXT);
+    // Probes and scrapes would drown real traffic in traces.
+    if (isProbeOrScrape(url)) return suppressTracing(ROOT_CONTEXT);
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const method = KNOWN_METHODS.has(request.method ?? '') ? request.method! : '_OTHER';
-    const query = url.indexOf('?');
     const [address, port] = hostAndPort(request.headers.host);
     const attributes: Attributes = {
       'http.request.method': method,
       'url.scheme': 'encrypted' in request.socket ? 'https' : 'http',
-      'url.path': query === -1 ? url : url.slice(0, query),
+      'url.path': withoutQuery(url),
       'server.address': address,
       'server.port': port,
       'network.protocol.version': request.httpVersion,
@@ -77,14 +75,13 @@ export interface OutgoingCall {
  * `http.request.resend_count`), a child of the active context; `headers` carry it as the parent.
  */
 export function clientSpan(tracer: Tracer, call: OutgoingRequest): OutgoingCall {
-  const origin = new URL(call.origin);
-  const query = call.path.indexOf('?');
+  const server = serverOf(call.origin);
   const method = KNOWN_METHODS.has(call.method) ? call.method : '_OTHER';
   const attributes: Attributes = {
     'http.request.method': method,
-    'server.address': origin.hostname,
-    'server.port': Number(origin.port) || (origin.protocol === 'https:' ? 443 : 80),
-    'url.full': `${origin.origin}${query === -1 ? call.path : call.path.slice(0, query)}`,
+    'server.address': server.address,
+    'server.port': server.port,
+    'url.full': `${server.origin}${withoutQuery(call.path)}`,
   };
   if (call.resendCount) attributes['http.request.resend_count'] = call.resendCount;
   const span = tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes });
@@ -107,6 +104,23 @@ export function clientSpan(tracer: Tracer, call: OutgoingRequest): OutgoingCall 
 function failed(span: Span, errorType: string): void {
   span.setAttribute('error.type', errorType);
   span.setStatus({ code: SpanStatusCode.ERROR });
+}
+
+/** An origin's address and port, parsed once per origin (a process calls a handful). */
+const servers = new Map<string, { origin: string; address: string; port: number }>();
+function serverOf(origin: string): { origin: string; address: string; port: number } {
+  let server = servers.get(origin);
+  if (!server) {
+    const url = new URL(origin);
+    server = { origin: url.origin, address: url.hostname, port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80) };
+    servers.set(origin, server);
+  }
+  return server;
+}
+
+function withoutQuery(path: string): string {
+  const query = path.indexOf('?');
+  return query === -1 ? path : path.slice(0, query);
 }
 
 function hostAndPort(host: string | undefined): [string | undefined, number | undefined] {
