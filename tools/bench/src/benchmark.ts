@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { freePort, LocalPlatform, REPO_ROOT, scrape, SERVICE_NAMES, serviceDatabaseUrl, sleep, postgresFromEnvironment, sumOf, type DatabaseOptions, type ServiceName } from '@platform/local-platform';
 import { startBareProxy } from './bare-proxy.ts';
-import { combineTurns, fixedRate, percentile, saturate, type LoadResult } from './load.ts';
+import { combineTurns, fixedRate, percentile, saturate, turnOrder, type LoadResult } from './load.ts';
 import { topFrames } from './profile-summary.ts';
 import { startTraceSink } from './trace-sink.ts';
 
@@ -163,10 +163,8 @@ async function main(): Promise<void> {
     const readVia = { direct: `${platform.url('order-service')}${read}`, bare: `http://127.0.0.1:${bare}${read}`, gateway: `${platform.url('gateway')}${read}` };
 
     // 1. Gateway overhead on an authenticated read: saturated, then at a fixed rate.
-    // Saturated in turns (direct, bare, gateway, then gateway, bare, direct): all three meet the
-    // same neighbours, and neither a drift over the minute nor a place in the order favours one
-    // (two gateway builds measured in turns, one always first: whichever went second used 11-18 %
-    // less CPU per request).
+    // Saturated in turns (direct, bare, gateway, then gateway, bare, direct: turnOrder): all three
+    // meet the same neighbours, and neither a drift over the minute nor a place in the order favours one.
     const saturated = { connections: CONNECTIONS, duration: DURATION / SATURATED_TURNS, headers: auth };
     const paths = [readVia.direct, readVia.bare, readVia.gateway];
     const readTurns = new Map(paths.map((url) => [url, [] as LoadResult[]]));
@@ -174,11 +172,12 @@ async function main(): Promise<void> {
     for (const url of paths) await saturate({ url, ...saturated, duration: 3 });
     // The gateway's own CPU per request: the steadiest figure on a shared machine, where req/s move with the neighbours.
     let gatewayCpuSeconds = 0;
+    const gatewayCpu = async () => (await cpuSeconds(platform))['gateway'];
     for (let turn = 0; turn < SATURATED_TURNS; turn++) {
-      for (const url of turn % 2 === 0 ? paths : [...paths].reverse()) {
-        const cpuBefore = (await cpuSeconds(platform))['gateway'];
+      for (const url of turnOrder(paths, turn)) {
+        const cpuBefore = url === readVia.gateway ? await gatewayCpu() : 0;
         readTurns.get(url)?.push(await saturate({ url, ...saturated }));
-        if (url === readVia.gateway) gatewayCpuSeconds += (await cpuSeconds(platform))['gateway'] - cpuBefore;
+        if (url === readVia.gateway) gatewayCpuSeconds += (await gatewayCpu()) - cpuBefore;
       }
     }
     const [direct, viaBare, viaGateway] = paths.map((url) => combineTurns(readTurns.get(url) ?? []));
@@ -194,7 +193,7 @@ async function main(): Promise<void> {
     report.push(`  gateway vs bare proxy    ${pct(ratioToBareProxy).padStart(7)}   target ≥ ${pct(TARGETS.ratioToBareProxy)}   ${verdict(ratioToBareProxy >= TARGETS.ratioToBareProxy)}`);
     report.push(`  gateway CPU per request  ${fmt(gatewayCpuMicrosPerRequest, 0).padStart(5)} µs`);
 
-    // In one-second turns (direct, bare, gateway, direct, …): a tail percentile is what the
+    // In one-second turns (direct, bare, gateway, gateway, bare, …): a tail percentile is what the
     // neighbours move most, and this way all three paths meet the same ones.
     const [directFixed, bareFixed, gatewayFixed] = await fixedRate({ urls: [readVia.direct, readVia.bare, readVia.gateway], headers: auth, rate: FIXED_RATE, seconds: FIXED_SECONDS });
     const addedP50Ms = gatewayFixed.p50Ms - directFixed.p50Ms;
@@ -268,10 +267,10 @@ async function main(): Promise<void> {
     platform.setServiceEnv('gateway', { OTEL_EXPORTER_OTLP_ENDPOINT: undefined, OTEL_EXPORTER_OTLP_PROTOCOL: undefined });
     const [untracedRead, tracedRead] = [`${untracedGateway}${read}`, `${tracedGateway}${read}`];
     for (const url of [untracedRead, tracedRead]) await saturate({ url, connections: CONNECTIONS, duration: 5, headers: auth });
-    // Off then on, then on then off: neither goes second every time.
+    // Off then on, then on then off (turnOrder).
     const turns = { off: 0, on: 0 };
-    for (const order of [['off', 'on'], ['on', 'off']] as const) {
-      for (const which of order) turns[which] += (await saturate({ url: which === 'off' ? untracedRead : tracedRead, ...saturated, duration: DURATION })).requests.average / 2;
+    for (let turn = 0; turn < 2; turn++) {
+      for (const which of turnOrder(['off', 'on'] as const, turn)) turns[which] += (await saturate({ url: which === 'off' ? untracedRead : tracedRead, ...saturated, duration: DURATION })).requests.average / 2;
     }
     const tracingOnRatio = turns.on / turns.off;
     report.push('', `tracing on (every span exported over OTLP to a local sink; ${traces.exports()} exports) vs off, gateway read, two turns each`);

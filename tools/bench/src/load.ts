@@ -28,6 +28,15 @@ export function saturate(options: LoadOptions & { connections: number; duration:
   });
 }
 
+/**
+ * The order of turn `turn` over `items`: as given, then reversed, and so on. Nothing is always
+ * measured right after the same neighbour, nor always first (on this machine, whichever of two
+ * identical gateways went second in every turn used 11-18 % less CPU per request).
+ */
+export function turnOrder<T>(items: readonly T[], turn: number): T[] {
+  return turn % 2 === 0 ? [...items] : [...items].reverse();
+}
+
 /** One result from runs of the same URL in turns: mean req/s and percentiles, summed failures. */
 export function combineTurns(runs: LoadResult[]): LoadResult {
   const mean = (pick: (run: LoadResult) => number) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
@@ -54,18 +63,21 @@ export interface FixedRateResult {
 
 /**
  * Sends `rate` requests per second to each URL for `seconds`, in turns of `turnSeconds` (one URL,
- * then the next, …), so that every URL meets the same neighbours on a shared machine; each request
+ * then the next, …, in turnOrder), so that every URL meets the same neighbours on a shared machine; each request
  * on its own schedule (open model: a slow answer does not delay the next request), measured from
  * when it was due to the end of its body. One keep-alive pool per URL for the whole run.
  */
 export async function fixedRate(options: { urls: string[]; headers?: Record<string, string>; rate: number; seconds: number; turnSeconds?: number }): Promise<FixedRateResult[]> {
-  const targets = options.urls.map((url) => ({ url: new URL(url), pool: new Pool(new URL(url).origin, { connections: 64 }), latencies: [] as number[], failed: 0, sent: 0 }));
+  const targets = options.urls.map((address) => {
+    const url = new URL(address);
+    return { url, pool: new Pool(url.origin, { connections: 64 }), latencies: [] as number[], failed: 0, sent: 0 };
+  });
   const interval = 1000 / options.rate;
   const turnSeconds = Math.min(options.turnSeconds ?? 1, options.seconds);
   const perTurn = Math.round(options.rate * turnSeconds);
   try {
     for (let turn = 0; turn < Math.round(options.seconds / turnSeconds); turn++) {
-      for (const target of targets) {
+      for (const target of turnOrder(targets, turn)) {
         const inFlight: Promise<void>[] = [];
         const begin = performance.now();
         for (let index = 0; index < perTurn; index++) {
