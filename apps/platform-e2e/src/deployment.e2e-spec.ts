@@ -292,11 +292,13 @@ describe('deployment artifacts', () => {
       // The packages a built service has loaded when it stops for want of settings (all its imports are done by then).
       const folder = mkdtempSync(join(tmpdir(), 'loaded-'));
       const report = join(folder, 'report.cjs');
-      writeFileSync(report, `process.on('exit', () => process.stdout.write(JSON.stringify(Object.keys(require.cache))));`);
+      const loaded = join(folder, 'loaded.json');
+      // Written to a file, synchronously: a pipe may take only part of a large write before the process exits.
+      writeFileSync(report, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(Object.keys(require.cache))));`);
       const loads = (service: string, pkg: string) => {
         const run = spawnSync(process.execPath, ['--require', report, join(REPO_ROOT, 'dist', 'apps', service, 'main.js')], { env: { PATH: process.env['PATH'] }, encoding: 'utf8', timeout: 20_000 });
         expect(run.status).toBe(78);
-        return (JSON.parse(run.stdout) as string[]).some((file) => file.includes(`/node_modules/${pkg}/`));
+        return (JSON.parse(readFileSync(loaded, 'utf8')) as string[]).some((file) => file.includes(`/node_modules/${pkg}/`));
       };
       try {
         expect(Object.fromEntries(SERVICES.map((service) => [service, loads(service, '@nestjs/swagger')]))).toEqual({ gateway: true, 'user-service': false, 'order-service': false, 'notification-service': false });

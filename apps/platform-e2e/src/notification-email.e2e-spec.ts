@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createEvent, OrderConfirmed, Topics, toEventMessage, UserRegistered } from '@platform/contracts';
 import { parsePrometheus, sumOf, type CaughtMail } from '@platform/local-platform';
 import { eventually, expectProblem, registerUser, TestPlatform, type TestUser } from '@platform/testing';
 
@@ -46,6 +47,9 @@ describe('notification email over a real SMTP server', () => {
 
   it('mails each notification once, to the user, as text and HTML with a stable Message-ID', async () => {
     const user = await registerUser(api(), { displayName: 'Grace' });
+    // The order waits for the welcome: user.registered has then brought the address, so neither
+    // mail waits for it (an order event overtaking user.registered is the next test).
+    await eventually(async () => expect(mailsTo(user)).toHaveLength(1), 10_000);
     await confirmedOrder(user);
 
     await eventually(async () => expect(mailsTo(user)).toHaveLength(2), 10_000);
@@ -64,6 +68,32 @@ describe('notification email over a real SMTP server', () => {
       { status: 'sent', attempts: 1 },
       { status: 'sent', attempts: 1 },
     ]);
+  });
+
+  it('holds a mail whose order event overtook user.registered (another topic) until the address arrives', async () => {
+    const userId = randomUUID();
+    const email = `${userId}@e2e.example.com`;
+    const produce = (event: Parameters<typeof toEventMessage>[0], topic: string) => platform.kafka.produce(topic, [toEventMessage(event)]);
+    await produce(createEvent(OrderConfirmed, { orderId: randomUUID(), userId, currency: 'EUR', total: 3998, occurredAt: new Date().toISOString() }, '/e2e'), Topics.Orders);
+
+    // Stored in-app at once; the mail is rescheduled, not sent and not failed.
+    await eventually(async () => {
+      const [delivery] = await platform.queryAs('notification-service', `SELECT status, attempts, last_error FROM email_deliveries WHERE user_id = $1`, [userId]);
+      expect(delivery).toEqual({ status: 'pending', attempts: expect.any(Number), last_error: 'no address for the user yet' });
+      expect(delivery.attempts).toBeGreaterThanOrEqual(1);
+    }, 10_000);
+    expect(platform.mail.mailsTo(email)).toEqual([]);
+
+    await produce(createEvent(UserRegistered, { userId, email, displayName: 'Late', registeredAt: new Date().toISOString() }, '/e2e'), Topics.Users);
+    await eventually(async () => expect(platform.mail.mailsTo(email).map((mail) => mail.subject).sort()).toEqual(['Welcome, Late!', 'Your order is confirmed']), 15_000);
+    await settle();
+    expect(platform.mail.mailsTo(email)).toHaveLength(2);
+    const rows = await platform.queryAs('notification-service', `SELECT n.type, d.status, d.attempts, d.last_error FROM email_deliveries d JOIN notifications n ON n.id = d.notification_id WHERE d.user_id = $1 ORDER BY n.type`, [userId]);
+    expect(rows).toEqual([
+      { type: 'order-confirmed', status: 'sent', attempts: expect.any(Number), last_error: null },
+      { type: 'welcome', status: 'sent', attempts: 1, last_error: null },
+    ]);
+    expect(rows[0].attempts).toBeGreaterThanOrEqual(2);
   });
 
   it('with email turned off keeps in-app notifications and sends no mail', async () => {
