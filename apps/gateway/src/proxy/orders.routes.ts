@@ -4,9 +4,9 @@ import { CreateOrderRequest, OrderPageResponse, OrderResponse, PAGE_LIMITS, Upda
 import { ADMIN_ROLE, Roles } from '@platform/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../docs/api-problems';
+import { ProxyService } from './proxy.service';
 
 const ORDER_ID = { name: 'id', format: 'uuid', description: 'The order id.', example: '7d444840-9dc0-41bc-a2d1-1b2b5c9e8a1f' } as const;
-import { ProxyService } from './proxy.service';
 
 @ApiTags('orders')
 @ApiBearerAuth()
