@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import pg from 'pg';
 import { freePort, LocalPlatform, REPO_ROOT, scrape, SERVICE_NAMES, serviceDatabaseUrl, sleep, postgresFromEnvironment, sumOf, type DatabaseOptions, type ServiceName } from '@platform/local-platform';
 import { startBareProxy } from './bare-proxy.ts';
@@ -19,6 +20,8 @@ const FIXED_RATE = Number(process.env['BENCH_FIXED_RATE'] ?? 200);
 const FIXED_SECONDS = Number(process.env['BENCH_FIXED_SECONDS'] ?? 20);
 const EVENT_RATE = 50;
 const PROFILE = process.env['BENCH_PROFILE'] === '1';
+/** The Redis the gateway's rate limits use in one comparison (the machine's; Kubernetes and compose run one). */
+const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
 
 /** SPEC §9. */
 const TARGETS = {
@@ -119,6 +122,46 @@ async function eventLatencyAt(
     steps: steps.map(([name, step]) => ({ name, ...gap(complete.map(step)) })),
     cpuMsPerOrder,
   };
+}
+
+/** Whether Redis answers PING (the bench skips the Redis comparison without it). */
+async function redisAnswers(url: string): Promise<boolean> {
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A gateway replica counting rate limits in Redis beside one counting them in the process, in turns. */
+async function redisRateLimitCost(
+  platform: LocalPlatform,
+  run: { read: string; inMemory: string; saturated: { connections: number; headers: Record<string, string> } },
+): Promise<{ memoryRps: number; redisRps: number; redisRatio: number; memoryCpuMicros: number; redisCpuMicros: number } | { skipped: string }> {
+  if (!(await redisAnswers(REDIS_URL))) return { skipped: `no Redis answers at ${REDIS_URL} (BENCH_REDIS_URL)` };
+  platform.setServiceEnv('gateway', { REDIS_URL, REDIS_KEY_PREFIX: `bench:${Date.now().toString(36)}:` });
+  const withRedis = await platform.startReplica('gateway');
+  platform.setServiceEnv('gateway', { REDIS_URL: undefined, REDIS_KEY_PREFIX: undefined });
+  const replicas = { memory: run.inMemory, redis: withRedis };
+  const cpu = async (replica: string) => sumOf(await scrape(platform.replicaManagementUrl(replica)), 'process_cpu_seconds_total');
+  await saturate({ url: `${withRedis}${run.read}`, ...run.saturated, duration: 5 });
+  const totals = { memory: { rps: 0, cpuSeconds: 0, requests: 0 }, redis: { rps: 0, cpuSeconds: 0, requests: 0 } };
+  for (let turn = 0; turn < 2; turn++) {
+    for (const which of turnOrder(['memory', 'redis'] as const, turn)) {
+      const before = await cpu(replicas[which]);
+      const result = await saturate({ url: `${replicas[which]}${run.read}`, ...run.saturated, duration: DURATION / 2 });
+      totals[which].cpuSeconds += (await cpu(replicas[which])) - before;
+      totals[which].rps += result.requests.average / 2;
+      totals[which].requests += result.requests.average * (DURATION / 2);
+    }
+  }
+  const micros = (which: 'memory' | 'redis') => (1e6 * totals[which].cpuSeconds) / Math.max(totals[which].requests, 1);
+  return { memoryRps: totals.memory.rps, redisRps: totals.redis.rps, redisRatio: totals.redis.rps / totals.memory.rps, memoryCpuMicros: micros('memory'), redisCpuMicros: micros('redis') };
 }
 
 async function main(): Promise<void> {
@@ -276,6 +319,17 @@ async function main(): Promise<void> {
     report.push('', `tracing on (every span exported over OTLP to a local sink; ${traces.exports()} exports) vs off, gateway read, two turns each`);
     report.push(`  off ${fmt(turns.off, 0)} req/s, on ${fmt(turns.on, 0)} req/s = ${pct(tracingOnRatio)}, cost ${pct(1 - tracingOnRatio)} (target ≤ ${pct(TARGETS.tracingCost)}) ${verdict(1 - tracingOnRatio <= TARGETS.tracingCost)}`);
 
+    // 4b. Rate limits as deployed: counted in Redis, shared by the gateway's replicas (REDIS_URL),
+    // against the same limits counted in the process (the local platform's default, measured above).
+    // Two replicas started together, warmed alike, in turns; CPU per request from each one's /metrics.
+    const rateLimits = await redisRateLimitCost(platform, { read, inMemory: untracedGateway, saturated });
+    report.push('', `rate limits counted in Redis (as deployed: ${REDIS_URL}) vs in the process, gateway read, two turns each`);
+    report.push(
+      'skipped' in rateLimits
+        ? `  skipped: ${rateLimits.skipped}`
+        : `  in the process ${fmt(rateLimits.memoryRps, 0)} req/s, ${fmt(rateLimits.memoryCpuMicros, 0)} µs CPU per request; in Redis ${fmt(rateLimits.redisRps, 0)} req/s, ${fmt(rateLimits.redisCpuMicros, 0)} µs = ${pct(rateLimits.redisRatio)}`,
+    );
+
     // 5. Memory and cold start (process start to /health/ready answering 200).
     const memory: Record<string, { idleRssMb: number; loadedRssMb: number; coldStartS: number }> = {};
     report.push('', `service                  idle RSS MB (≤ ${TARGETS.idleRssMb})   loaded RSS MB (≤ ${TARGETS.loadedRssMb})   cold start s (≤ ${TARGETS.coldStartS})`);
@@ -303,6 +357,7 @@ async function main(): Promise<void> {
         fixedRate: { rps: FIXED_RATE, addedP50Ms, addedP99Ms, directP50Ms: directFixed.p50Ms, gatewayP50Ms: gatewayFixed.p50Ms, bareProxyP50Ms: bareFixed.p50Ms },
         tracingOnRatio,
         tracing: { offRps: turns.off, onRps: turns.on },
+        rateLimits,
       },
       writePath: {
         gatewayOrdersPerSecond: writes.requests.average,

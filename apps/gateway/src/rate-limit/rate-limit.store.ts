@@ -40,7 +40,11 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 }
 
-/** INCRBY and set the expiry on first use, atomically: every gateway replica shares the window. */
+/**
+ * INCRBY and set the expiry on first use, atomically: every gateway replica shares the window.
+ * Sent once; each request then runs it by its SHA1 (ioredis' defineCommand: EVALSHA, EVAL again
+ * only when Redis answers NOSCRIPT, e.g. after a restart).
+ */
 const INCREMENT_SCRIPT = `
 local count = redis.call('INCRBY', KEYS[1], ARGV[2])
 local ttl = redis.call('PTTL', KEYS[1])
@@ -59,14 +63,19 @@ export class RedisRateLimitStore implements RateLimitStore {
   private readonly fallback = new MemoryRateLimitStore();
   private degradedSince = 0;
 
+  private readonly redis: Redis & { rateLimitIncrement(key: string, windowMs: string, by: string): Promise<[number, number]> };
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    redis.defineCommand('rateLimitIncrement', { numberOfKeys: 1, lua: INCREMENT_SCRIPT });
+    this.redis = redis as RedisRateLimitStore['redis'];
+  }
 
   async increment(key: string, windowMs: number, by = 1): Promise<WindowState> {
     try {
-      const [count, ttl] = (await this.redis.eval(INCREMENT_SCRIPT, 1, `${this.prefix}${key}`, String(windowMs), String(by))) as [number, number];
+      const [count, ttl] = await this.redis.rateLimitIncrement(`${this.prefix}${key}`, String(windowMs), String(by));
       if (this.degradedSince) {
         this.logger.log('Redis is back; rate limits are shared again');
         this.degradedSince = 0;
