@@ -70,6 +70,13 @@ describe('notification email over a real SMTP server', () => {
     ]);
   });
 
+  it('sends the mails of a burst over one SMTP connection, one after another', async () => {
+    const users = await Promise.all([registerUser(api()), registerUser(api()), registerUser(api())]);
+    for (const user of users) await eventually(async () => expect(mailsTo(user)).toHaveLength(1), 10_000);
+    // A connection per mail cost a greeting, EHLO and QUIT each: at 50 orders/s the sender fell behind.
+    expect(new Set(users.map((user) => mailsTo(user)[0].sessionId)).size).toBe(1);
+  });
+
   it('holds a mail whose order event overtook user.registered (another topic) until the address arrives', async () => {
     const userId = randomUUID();
     const email = `${userId}@e2e.example.com`;

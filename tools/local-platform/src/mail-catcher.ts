@@ -14,6 +14,8 @@ export interface CaughtMail {
   /** The message's content type: multipart/alternative for text + HTML. */
   contentType: string;
   receivedAt: string;
+  /** The SMTP session (one per connection) the mail came in on. */
+  sessionId: string;
 }
 
 export interface MailCatcherOptions {
@@ -90,6 +92,7 @@ export class MailCatcher {
                 html: typeof parsed.html === 'string' ? parsed.html : '',
                 contentType: String(parsed.headers.get('content-type') && (parsed.headers.get('content-type') as { value?: string }).value),
                 receivedAt: new Date().toISOString(),
+                sessionId: session.id,
               });
               setTimeout(callback, this.acceptDelayMs);
             })

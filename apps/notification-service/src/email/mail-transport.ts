@@ -8,7 +8,13 @@ export interface OutgoingMail extends EmailContent {
   messageId: string;
 }
 
-/** The SMTP client (nodemailer) for SMTP_URL; one connection per mail, bounded by SMTP_TIMEOUT_MS. */
+/**
+ * The SMTP client (nodemailer) for SMTP_URL, every step bounded by SMTP_TIMEOUT_MS. One pooled
+ * connection carries the mails one after another (MailSender sends them in order): a new
+ * connection with its greeting and EHLO for every mail cost ~15 % of the service's CPU at 50
+ * orders/s. A mail whose connection breaks fails at once (no requeue inside nodemailer): the
+ * MailSender's retries are the one place a mail is tried again.
+ */
 @Injectable()
 export class MailTransport implements OnModuleDestroy {
   private readonly transporter: Transporter;
@@ -20,7 +26,17 @@ export class MailTransport implements OnModuleDestroy {
     this.from = config.MAIL_FROM;
     this.messageIdDomain = /@([^>\s]+)/.exec(config.MAIL_FROM)?.[1] ?? 'platform.local';
     const timeout = config.SMTP_TIMEOUT_MS;
-    this.transporter = createTransport({ url: config.SMTP_URL, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout * 3 });
+    this.transporter = createTransport({
+      url: config.SMTP_URL,
+      pool: true,
+      maxConnections: 1,
+      maxMessages: 100,
+      maxRequeues: 0,
+      idleTimeout: 30_000,
+      connectionTimeout: timeout,
+      greetingTimeout: timeout,
+      socketTimeout: timeout * 3,
+    });
   }
 
   messageIdFor(notificationId: string): string {
