@@ -194,6 +194,21 @@ async function main(): Promise<void> {
   });
   const proxy = await startBareProxy(platform.url('order-service'), bare);
   const traces = await startTraceSink(sink);
+  // Once, at the end or on Ctrl-C: the services stop and the bench database is dropped either way.
+  let stopped: Promise<void> | undefined;
+  const tearDown = () =>
+    (stopped ??= (async () => {
+      await traces.close();
+      await proxy.close();
+      await platform.stop();
+      rmSync(join(work, 'kafka'), { recursive: true, force: true });
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.log(`\n${signal}: stopping the bench platform and dropping its database…`);
+      void tearDown().finally(() => process.exit(130));
+    });
+  }
   const report: string[] = [`platform up in ${fmt((Date.now() - started) / 1000)} s (Kafka formatted, migrations applied)`];
   try {
     const idle = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (service) => [service, await rss(platform.managementUrl(service))] as const)));
@@ -380,10 +395,7 @@ async function main(): Promise<void> {
     report.push('', `figures written to ${join('tmp', 'bench', 'results.json')}`);
   } finally {
     console.log(`\n${report.join('\n')}\n`);
-    await traces.close();
-    await proxy.close();
-    await platform.stop();
-    rmSync(join(work, 'kafka'), { recursive: true, force: true });
+    await tearDown();
   }
   if (PROFILE) {
     console.log('top self-time frames per service (% of busy time; profiles in tmp/bench/profiles/<service>/)');
