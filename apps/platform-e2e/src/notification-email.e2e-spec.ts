@@ -48,7 +48,7 @@ describe('notification email over a real SMTP server', () => {
   it('mails each notification once, to the user, as text and HTML with a stable Message-ID', async () => {
     const user = await registerUser(api(), { displayName: 'Grace' });
     // The order waits for the welcome: user.registered has then brought the address, so neither
-    // mail waits for it (an order event overtaking user.registered is the next test).
+    // mail waits for it (an order event overtaking user.registered is tested below).
     await eventually(async () => expect(mailsTo(user)).toHaveLength(1), 10_000);
     await confirmedOrder(user);
 
@@ -70,11 +70,13 @@ describe('notification email over a real SMTP server', () => {
     ]);
   });
 
-  it('sends the mails of a burst over one SMTP connection, one after another', async () => {
-    const users = await Promise.all([registerUser(api()), registerUser(api()), registerUser(api())]);
+  it('sends the mails of a burst over a kept-open SMTP connection, one after another', async () => {
+    const users = await Promise.all([registerUser(api()), registerUser(api()), registerUser(api()), registerUser(api())]);
     for (const user of users) await eventually(async () => expect(mailsTo(user)).toHaveLength(1), 10_000);
-    // A connection per mail cost a greeting, EHLO and QUIT each: at 50 orders/s the sender fell behind.
-    expect(new Set(users.map((user) => mailsTo(user)[0].sessionId)).size).toBe(1);
+    // A connection per mail cost a greeting, EHLO and QUIT each: at 50 orders/s the sender fell
+    // behind. One connection normally carries all four; a second one is allowed, should the
+    // server have closed the kept-open one just then.
+    expect(new Set(users.map((user) => mailsTo(user)[0].sessionId)).size).toBeLessThanOrEqual(2);
   });
 
   it('holds a mail whose order event overtook user.registered (another topic) until the address arrives', async () => {

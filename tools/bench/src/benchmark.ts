@@ -83,12 +83,9 @@ async function eventLatencyAt(
 ): Promise<Gap & { notified: number; sent: number; mailed: number; steps: (Gap & { name: string })[]; cpuMsPerOrder: Record<string, number> }> {
   const since = new Date();
   const cpuBefore = await cpuSeconds(platform);
-  const mails = () => platform.mailCatcher?.mails.filter((mail) => mail.subject === 'Your order is confirmed').length ?? 0;
-  const mailsBefore = mails();
   await saturate({ url: `${run.api}/orders`, method: 'POST', headers: run.headers, body: run.body, connections: 4, duration: DURATION, overallRate: run.ratePerSecond });
   await sleep(5_000);
   const cpuAfter = await cpuSeconds(platform);
-  const mailed = mails() - mailsBefore;
   const client = new pg.Client({ connectionString: serviceDatabaseUrl(database, 'order-service') });
   const notifications = new pg.Client({ connectionString: serviceDatabaseUrl(database, 'notification-service') });
   await Promise.all([client.connect(), notifications.connect()]);
@@ -104,7 +101,11 @@ async function eventLatencyAt(
     )
   ).rows as { id: string; committed: Date; relayed: Date; settled: Date; confirmed: Date; confirm_relayed: Date; confirm_event: string }[];
   const handled = new Map(((await notifications.query('SELECT event_id, handled_at FROM inbox WHERE handled_at >= $1', [since])).rows as { event_id: string; handled_at: Date }[]).map((row) => [row.event_id, row.handled_at]));
-  const stored = new Map(((await notifications.query(`SELECT order_id, created_at FROM notifications WHERE type = 'order-confirmed' AND created_at >= $1`, [since])).rows as { order_id: string; created_at: Date }[]).map((row) => [row.order_id, row.created_at]));
+  const confirmations = (await notifications.query(`SELECT id, order_id, created_at FROM notifications WHERE type = 'order-confirmed' AND created_at >= $1`, [since])).rows as { id: string; order_id: string; created_at: Date }[];
+  const stored = new Map(confirmations.map((row) => [row.order_id, row.created_at]));
+  // This run's confirmation mails (by Message-ID, <notification id@…>) the platform's SMTP catcher has received by now.
+  const mailedIds = new Set((platform.mailCatcher?.mails ?? []).map((mail) => /^<([^@]+)@/.exec(mail.messageId)?.[1]));
+  const mailed = confirmations.filter((row) => mailedIds.has(row.id)).length;
   const sent = Number((await client.query('SELECT count(*) FROM orders WHERE created_at >= $1', [since])).rows[0].count);
   await Promise.all([client.end(), notifications.end()]);
   const complete = hops.filter((row) => stored.has(row.id) && handled.has(row.confirm_event));
@@ -142,18 +143,23 @@ async function redisAnswers(url: string): Promise<boolean> {
   }
 }
 
-/** A gateway replica counting rate limits in Redis beside one counting them in the process, in turns. */
+/** Two gateway replicas started together, one counting rate limits in Redis, one in its process: warmed alike, then in turns. */
 async function redisRateLimitCost(
   platform: LocalPlatform,
-  run: { read: string; inMemory: string; saturated: { connections: number; headers: Record<string, string> } },
+  run: { read: string; saturated: { connections: number; headers: Record<string, string> } },
 ): Promise<{ memoryRps: number; redisRps: number; redisRatio: number; memoryCpuMicros: number; redisCpuMicros: number } | { skipped: string }> {
   if (!(await redisAnswers(REDIS_URL))) return { skipped: `no Redis answers at ${REDIS_URL} (BENCH_REDIS_URL)` };
+  const inMemory = await platform.startReplica('gateway');
   platform.setServiceEnv('gateway', { REDIS_URL, REDIS_KEY_PREFIX: `bench:${Date.now().toString(36)}:` });
-  const withRedis = await platform.startReplica('gateway');
-  platform.setServiceEnv('gateway', { REDIS_URL: undefined, REDIS_KEY_PREFIX: undefined });
-  const replicas = { memory: run.inMemory, redis: withRedis };
+  let withRedis: string;
+  try {
+    withRedis = await platform.startReplica('gateway');
+  } finally {
+    platform.setServiceEnv('gateway', { REDIS_URL: undefined, REDIS_KEY_PREFIX: undefined });
+  }
+  const replicas = { memory: inMemory, redis: withRedis };
   const cpu = async (replica: string) => sumOf(await scrape(platform.replicaManagementUrl(replica)), 'process_cpu_seconds_total');
-  await saturate({ url: `${withRedis}${run.read}`, ...run.saturated, duration: 5 });
+  for (const replica of Object.values(replicas)) await saturate({ url: `${replica}${run.read}`, ...run.saturated, duration: 5 });
   const totals = { memory: { rps: 0, cpuSeconds: 0, requests: 0 }, redis: { rps: 0, cpuSeconds: 0, requests: 0 } };
   for (let turn = 0; turn < 2; turn++) {
     for (const which of turnOrder(['memory', 'redis'] as const, turn)) {
@@ -166,6 +172,19 @@ async function redisRateLimitCost(
   }
   const micros = (which: 'memory' | 'redis') => (1e6 * totals[which].cpuSeconds) / Math.max(totals[which].requests, 1);
   return { memoryRps: totals.memory.rps, redisRps: totals.redis.rps, redisRatio: totals.redis.rps / totals.memory.rps, memoryCpuMicros: micros('memory'), redisCpuMicros: micros('redis') };
+}
+
+const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+type StopSignal = keyof typeof EXIT_CODES;
+/** Set once the platform is up; a signal before that is remembered and acted on then. */
+let stopOnSignal: ((signal: StopSignal) => void) | undefined;
+let interruptedBy: StopSignal | undefined;
+for (const signal of Object.keys(EXIT_CODES) as StopSignal[]) {
+  process.once(signal, () => {
+    console.log(`\n${signal}: stopping the bench platform and dropping its database…`);
+    if (stopOnSignal) stopOnSignal(signal);
+    else interruptedBy = signal;
+  });
 }
 
 async function main(): Promise<void> {
@@ -203,12 +222,8 @@ async function main(): Promise<void> {
       await platform.stop();
       rmSync(join(work, 'kafka'), { recursive: true, force: true });
     })());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      console.log(`\n${signal}: stopping the bench platform and dropping its database…`);
-      void tearDown().finally(() => process.exit(130));
-    });
-  }
+  stopOnSignal = (signal) => void tearDown().finally(() => process.exit(EXIT_CODES[signal]));
+  if (interruptedBy) stopOnSignal(interruptedBy);
   const report: string[] = [`platform up in ${fmt((Date.now() - started) / 1000)} s (Kafka formatted, migrations applied)`];
   try {
     const idle = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (service) => [service, await rss(platform.managementUrl(service))] as const)));
@@ -341,8 +356,8 @@ async function main(): Promise<void> {
 
     // 4b. Rate limits as deployed: counted in Redis, shared by the gateway's replicas (REDIS_URL),
     // against the same limits counted in the process (the local platform's default, measured above).
-    // Two replicas started together, warmed alike, in turns; CPU per request from each one's /metrics.
-    const rateLimits = await redisRateLimitCost(platform, { read, inMemory: untracedGateway, saturated });
+    // CPU per request from each replica's /metrics.
+    const rateLimits = await redisRateLimitCost(platform, { read, saturated });
     report.push('', `rate limits counted in Redis (as deployed: ${REDIS_URL}) vs in the process, gateway read, two turns each`);
     report.push(
       'skipped' in rateLimits

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
 import { NotificationServiceConfig } from '../config/notification-service.config';
 import type { EmailContent } from './email-templates';
@@ -12,11 +12,13 @@ export interface OutgoingMail extends EmailContent {
  * The SMTP client (nodemailer) for SMTP_URL, every step bounded by SMTP_TIMEOUT_MS. One pooled
  * connection carries the mails one after another (MailSender sends them in order): with a new
  * connection (greeting, EHLO, QUIT) for every mail the sender delivered ~8 mails/s while 50
- * orders/s came in, side by side with the pooled build, which kept pace. A mail whose connection breaks fails at once (no requeue inside nodemailer): the
- * MailSender's retries are the one place a mail is tried again.
+ * orders/s came in, side by side with the pooled build, which kept pace. A kept-open connection
+ * may have been closed by the server meanwhile: nodemailer then sends the mail once more over a
+ * new one (`maxRequeues: 1`; a repeat carries the same Message-ID); any other failure is the
+ * MailSender's to retry.
  */
 @Injectable()
-export class MailTransport implements OnModuleDestroy {
+export class MailTransport implements OnApplicationShutdown {
   private readonly transporter: Transporter;
   readonly from: string;
   /** The domain Message-IDs are minted in (MAIL_FROM's). */
@@ -31,7 +33,7 @@ export class MailTransport implements OnModuleDestroy {
       pool: true,
       maxConnections: 1,
       maxMessages: 100,
-      maxRequeues: 0,
+      maxRequeues: 1,
       idleTimeout: 30_000,
       connectionTimeout: timeout,
       greetingTimeout: timeout,
@@ -47,7 +49,8 @@ export class MailTransport implements OnModuleDestroy {
     await this.transporter.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: mail.messageId });
   }
 
-  onModuleDestroy(): void {
+  /** After every onModuleDestroy: MailSender's loop, which may be sending, has stopped by then. */
+  onApplicationShutdown(): void {
     this.transporter.close();
   }
 }
