@@ -53,10 +53,15 @@ async function backlog(orderService: string, notificationService: string): Promi
   return sumOf(orders, 'outbox_backlog_rows') + sumOf(orders, 'kafka_consumer_lag') + sumOf(notifications, 'kafka_consumer_lag');
 }
 
+/** CPU seconds one service process has used so far, from its /metrics (management URL). */
+async function processCpuSeconds(managementUrl: string): Promise<number> {
+  return sumOf(await scrape(managementUrl), 'process_cpu_seconds_total');
+}
+
 /** CPU seconds each service (its /metrics) and the broker (/proc, on Linux) have used so far. */
 async function cpuSeconds(platform: LocalPlatform): Promise<Record<string, number>> {
   const seconds: Record<string, number> = {};
-  for (const service of SERVICE_NAMES) seconds[service] = sumOf(await scrape(platform.managementUrl(service)), 'process_cpu_seconds_total');
+  for (const service of SERVICE_NAMES) seconds[service] = await processCpuSeconds(platform.managementUrl(service));
   const broker = platform.kafka?.process.pid;
   if (broker && existsSync(`/proc/${broker}/stat`)) {
     // utime and stime, in clock ticks (100 per second on Linux).
@@ -143,35 +148,39 @@ async function redisAnswers(url: string): Promise<boolean> {
   }
 }
 
-/** Two gateway replicas started together, one counting rate limits in Redis, one in its process: warmed alike, then in turns. */
-async function redisRateLimitCost(
+/**
+ * Gateway replicas started together, one per variant (its extra environment), equally warmed up,
+ * then saturated in turns (turnOrder, two each), so that all are as old and meet the same
+ * neighbours: mean req/s and CPU per request (each replica's own /metrics) per variant.
+ */
+async function gatewaysSideBySide<K extends string>(
   platform: LocalPlatform,
-  run: { read: string; saturated: { connections: number; headers: Record<string, string> } },
-): Promise<{ memoryRps: number; redisRps: number; redisRatio: number; memoryCpuMicros: number; redisCpuMicros: number } | { skipped: string }> {
-  if (!(await redisAnswers(REDIS_URL))) return { skipped: `no Redis answers at ${REDIS_URL} (BENCH_REDIS_URL)` };
-  const inMemory = await platform.startReplica('gateway');
-  platform.setServiceEnv('gateway', { REDIS_URL, REDIS_KEY_PREFIX: `bench:${Date.now().toString(36)}:` });
-  let withRedis: string;
-  try {
-    withRedis = await platform.startReplica('gateway');
-  } finally {
-    platform.setServiceEnv('gateway', { REDIS_URL: undefined, REDIS_KEY_PREFIX: undefined });
-  }
-  const replicas = { memory: inMemory, redis: withRedis };
-  const cpu = async (replica: string) => sumOf(await scrape(platform.replicaManagementUrl(replica)), 'process_cpu_seconds_total');
-  for (const replica of Object.values(replicas)) await saturate({ url: `${replica}${run.read}`, ...run.saturated, duration: 5 });
-  const totals = { memory: { rps: 0, cpuSeconds: 0, requests: 0 }, redis: { rps: 0, cpuSeconds: 0, requests: 0 } };
-  for (let turn = 0; turn < 2; turn++) {
-    for (const which of turnOrder(['memory', 'redis'] as const, turn)) {
-      const before = await cpu(replicas[which]);
-      const result = await saturate({ url: `${replicas[which]}${run.read}`, ...run.saturated, duration: DURATION / 2 });
-      totals[which].cpuSeconds += (await cpu(replicas[which])) - before;
-      totals[which].rps += result.requests.average / 2;
-      totals[which].requests += result.requests.average * (DURATION / 2);
+  variants: Record<K, NodeJS.ProcessEnv>,
+  run: { read: string; load: { connections: number; headers: Record<string, string> }; turnSeconds: number },
+): Promise<Record<K, { rps: number; cpuMicros: number }>> {
+  const names = Object.keys(variants) as K[];
+  const urls = {} as Record<K, string>;
+  for (const name of names) {
+    platform.setServiceEnv('gateway', variants[name]);
+    try {
+      urls[name] = await platform.startReplica('gateway');
+    } finally {
+      platform.setServiceEnv('gateway', Object.fromEntries(Object.keys(variants[name]).map((key) => [key, undefined])));
     }
   }
-  const micros = (which: 'memory' | 'redis') => (1e6 * totals[which].cpuSeconds) / Math.max(totals[which].requests, 1);
-  return { memoryRps: totals.memory.rps, redisRps: totals.redis.rps, redisRatio: totals.redis.rps / totals.memory.rps, memoryCpuMicros: micros('memory'), redisCpuMicros: micros('redis') };
+  for (const name of names) await saturate({ url: `${urls[name]}${run.read}`, ...run.load, duration: 5 });
+  const totals = Object.fromEntries(names.map((name) => [name, { rps: 0, cpuSeconds: 0, requests: 0 }])) as Record<K, { rps: number; cpuSeconds: number; requests: number }>;
+  for (let turn = 0; turn < 2; turn++) {
+    for (const name of turnOrder(names, turn)) {
+      const management = platform.replicaManagementUrl(urls[name]);
+      const before = await processCpuSeconds(management);
+      const result = await saturate({ url: `${urls[name]}${run.read}`, ...run.load, duration: run.turnSeconds });
+      totals[name].cpuSeconds += (await processCpuSeconds(management)) - before;
+      totals[name].rps += result.requests.average / 2;
+      totals[name].requests += result.requests.average * run.turnSeconds;
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, { rps: totals[name].rps, cpuMicros: (1e6 * totals[name].cpuSeconds) / Math.max(totals[name].requests, 1) }])) as Record<K, { rps: number; cpuMicros: number }>;
 }
 
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -249,7 +258,7 @@ async function main(): Promise<void> {
     for (const url of paths) await saturate({ url, ...saturated, duration: 3 });
     // The gateway's own CPU per request: the steadiest figure on a shared machine, where req/s move with the neighbours.
     let gatewayCpuSeconds = 0;
-    const gatewayCpu = async () => (await cpuSeconds(platform))['gateway'];
+    const gatewayCpu = () => processCpuSeconds(platform.managementUrl('gateway'));
     for (let turn = 0; turn < SATURATED_TURNS; turn++) {
       for (const url of turnOrder(paths, turn)) {
         const cpuBefore = url === readVia.gateway ? await gatewayCpu() : 0;
@@ -336,20 +345,10 @@ async function main(): Promise<void> {
       `  CPU per order at ${EVENT_RATE}/s: ${Object.entries(atRate.cpuMsPerOrder).map(([name, ms]) => `${name} ${fmt(ms)} ms`).join(', ')}; ${fmt(cpuTotal)} ms in all = ${fmt((cpuTotal * EVENT_RATE) / 1000, 2)} cores at ${EVENT_RATE}/s (this machine: ${availableParallelism()})`,
     );
 
-    // 4. Tracing: two more gateways started together, one exporting every span over OTLP/HTTP to
-    // a local sink, equally warmed up, then measured in turns (off, on, on, off), so that both are
-    // as old and meet the same neighbours on this shared machine.
-    const untracedGateway = await platform.startReplica('gateway');
-    platform.setServiceEnv('gateway', { OTEL_EXPORTER_OTLP_ENDPOINT: traces.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' });
-    const tracedGateway = await platform.startReplica('gateway');
-    platform.setServiceEnv('gateway', { OTEL_EXPORTER_OTLP_ENDPOINT: undefined, OTEL_EXPORTER_OTLP_PROTOCOL: undefined });
-    const [untracedRead, tracedRead] = [`${untracedGateway}${read}`, `${tracedGateway}${read}`];
-    for (const url of [untracedRead, tracedRead]) await saturate({ url, connections: CONNECTIONS, duration: 5, headers: auth });
-    // Off then on, then on then off (turnOrder).
-    const turns = { off: 0, on: 0 };
-    for (let turn = 0; turn < 2; turn++) {
-      for (const which of turnOrder(['off', 'on'] as const, turn)) turns[which] += (await saturate({ url: which === 'off' ? untracedRead : tracedRead, ...saturated, duration: DURATION })).requests.average / 2;
-    }
+    // 4. Tracing: a gateway exporting every span over OTLP/HTTP to a local sink beside one that
+    // does not (gatewaysSideBySide: started together, warmed alike, in turns off, on, on, off).
+    const tracing = await gatewaysSideBySide(platform, { off: {}, on: { OTEL_EXPORTER_OTLP_ENDPOINT: traces.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' } }, { read, load: { connections: CONNECTIONS, headers: auth }, turnSeconds: DURATION });
+    const turns = { off: tracing.off.rps, on: tracing.on.rps };
     const tracingOnRatio = turns.on / turns.off;
     report.push('', `tracing on (every span exported over OTLP to a local sink; ${traces.exports()} exports) vs off, gateway read, two turns each`);
     report.push(`  off ${fmt(turns.off, 0)} req/s, on ${fmt(turns.on, 0)} req/s = ${pct(tracingOnRatio)}, cost ${pct(1 - tracingOnRatio)} (target ≤ ${pct(TARGETS.tracingCost)}) ${verdict(1 - tracingOnRatio <= TARGETS.tracingCost)}`);
@@ -357,7 +356,13 @@ async function main(): Promise<void> {
     // 4b. Rate limits as deployed: counted in Redis, shared by the gateway's replicas (REDIS_URL),
     // against the same limits counted in the process (the local platform's default, measured above).
     // CPU per request from each replica's /metrics.
-    const rateLimits = await redisRateLimitCost(platform, { read, saturated });
+    let rateLimits: { memoryRps: number; redisRps: number; redisRatio: number; memoryCpuMicros: number; redisCpuMicros: number } | { skipped: string };
+    if (await redisAnswers(REDIS_URL)) {
+      const { memory, redis } = await gatewaysSideBySide(platform, { memory: {}, redis: { REDIS_URL, REDIS_KEY_PREFIX: `bench:${Date.now().toString(36)}:` } }, { read, load: { connections: CONNECTIONS, headers: auth }, turnSeconds: DURATION / 2 });
+      rateLimits = { memoryRps: memory.rps, redisRps: redis.rps, redisRatio: redis.rps / memory.rps, memoryCpuMicros: memory.cpuMicros, redisCpuMicros: redis.cpuMicros };
+    } else {
+      rateLimits = { skipped: `no Redis answers at ${REDIS_URL} (BENCH_REDIS_URL)` };
+    }
     report.push('', `rate limits counted in Redis (as deployed: ${REDIS_URL}) vs in the process, gateway read, two turns each`);
     report.push(
       'skipped' in rateLimits
@@ -391,7 +396,7 @@ async function main(): Promise<void> {
         ratioToBareProxy,
         fixedRate: { rps: FIXED_RATE, addedP50Ms, addedP99Ms, directP50Ms: directFixed.p50Ms, gatewayP50Ms: gatewayFixed.p50Ms, bareProxyP50Ms: bareFixed.p50Ms },
         tracingOnRatio,
-        tracing: { offRps: turns.off, onRps: turns.on },
+        tracing: { offRps: turns.off, onRps: turns.on, offCpuMicros: tracing.off.cpuMicros, onCpuMicros: tracing.on.cpuMicros },
         rateLimits,
       },
       writePath: {
