@@ -1,12 +1,12 @@
 import { Test } from '@nestjs/testing';
 import { OrderConfirmed, OrderRejected } from '@platform/contracts';
 import { Outbox } from '@platform/messaging';
+import { DataSource } from 'typeorm';
 import { CustomersService, type CustomerStanding } from '../customers/customers.service';
 import type { OrderEntity } from '../orders/order.entity';
 import { anOrder, OWNER } from '../orders/order.fixtures';
 import { OrdersService } from '../orders/orders.service';
 import { OrderSettlementService } from './order-settlement.service';
-
 
 describe('OrderSettlementService', () => {
   let service: OrderSettlementService;
@@ -18,13 +18,16 @@ describe('OrderSettlementService', () => {
     update: jest.fn(async () => ({ affected: 1 })),
     find: jest.fn(async () => (stored ? [stored] : [])),
   };
+  const dataSource = { transaction: jest.fn(async (work: (m: typeof manager) => Promise<unknown>) => work(manager)) };
 
   beforeEach(async () => {
+    jest.clearAllMocks();
     stored = anOrder();
     standing = 'active';
     const moduleRef = await Test.createTestingModule({
       providers: [
         OrderSettlementService,
+        { provide: DataSource, useValue: dataSource },
         { provide: OrdersService, useValue: {} },
         { provide: Outbox, useValue: outbox },
         { provide: CustomersService, useValue: { standing: jest.fn(async () => standing) } },
@@ -60,5 +63,37 @@ describe('OrderSettlementService', () => {
     await service.settle(manager as never, stored.id);
     expect(stored.status).toBe('CANCELLED');
     expect(outbox.add).not.toHaveBeenCalled();
+  });
+
+  describe('a new order, right after its commit', () => {
+    it('is settled in a transaction of its own, and shutdown waits for that', async () => {
+      let finish!: () => void;
+      dataSource.transaction.mockImplementationOnce(async (work) => {
+        await new Promise<void>((resolve) => (finish = resolve));
+        return work(manager);
+      });
+      service.settleNewOrder(stored!.id);
+      let closed = false;
+      const closing = service.beforeApplicationShutdown().then(() => (closed = true));
+      await Promise.resolve();
+      expect(closed).toBe(false);
+      finish();
+      await closing;
+      expect(stored!.status).toBe('CONFIRMED');
+      expect(outbox.add).toHaveBeenCalledWith(manager, OrderConfirmed, expect.objectContaining({ orderId: stored!.id }));
+    });
+
+    it('leaves a failure to the order.created event: nothing thrown, nothing kept', async () => {
+      dataSource.transaction.mockRejectedValueOnce(new Error('connection terminated'));
+      service.settleNewOrder(stored!.id);
+      await expect(service.beforeApplicationShutdown()).resolves.toBeUndefined();
+      expect(stored!.status).toBe('PENDING');
+    });
+
+    it('is left to its event once shutdown has begun', async () => {
+      await service.beforeApplicationShutdown();
+      service.settleNewOrder(stored!.id);
+      expect(dataSource.transaction).not.toHaveBeenCalled();
+    });
   });
 });
