@@ -3,7 +3,6 @@ import { CreateOrderRequest, OrderPageResponse, OrderResponse, PAGE_LIMITS, Page
 import { CurrentUser, type AuthenticatedUser } from '@platform/auth';
 import { UuidParam } from '@platform/service-kit';
 import type { FastifyReply } from 'fastify';
-import { OrderSettlementService } from '../settlement/order-settlement.service';
 import { IdempotencyKey } from './idempotency-key.decorator';
 import { toOrderResponse } from './order.mapper';
 import { OrdersService } from './orders.service';
@@ -11,10 +10,7 @@ import { OrdersService } from './orders.service';
 /** The public orders API (documented once, at the gateway's routes). */
 @Controller('orders')
 export class OrdersHttpController {
-  constructor(
-    private readonly orders: OrdersService,
-    private readonly settlement: OrderSettlementService,
-  ) {}
+  constructor(private readonly orders: OrdersService) {}
 
   @Post()
   async create(
@@ -24,9 +20,7 @@ export class OrdersHttpController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderResponse> {
     const { order, created } = await this.orders.create(caller.id, body, idempotencyKey);
-    // Answered PENDING, as created; confirmed (or rejected) right after, not awaited here.
-    if (created) this.settlement.settleNewOrder(order.id);
-    else void reply.header('idempotent-replayed', 'true');
+    if (!created) void reply.header('idempotent-replayed', 'true');
     void reply.header('location', `/api/v1/orders/${order.id}`);
     return toOrderResponse(order);
   }

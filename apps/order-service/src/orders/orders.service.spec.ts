@@ -1,5 +1,5 @@
 import { Test } from '@nestjs/testing';
-import { OrderCancelled } from '@platform/contracts';
+import { OrderCancelled, OrderCreated } from '@platform/contracts';
 import { Outbox } from '@platform/messaging';
 import { DataSource } from 'typeorm';
 import { anOrder, OWNER } from './order.fixtures';
@@ -16,10 +16,12 @@ describe('OrdersService', () => {
     findOne: jest.fn(async () => stored),
     update: jest.fn(async () => ({ affected: 1 })),
     find: jest.fn(async () => (stored ? [stored] : [])),
+    insert: jest.fn(async () => undefined),
   };
   const repository = { findOneBy: jest.fn(async (where: Partial<OrderEntity>) => (stored && stored.id === where.id && stored.userId === where.userId ? stored : null)) };
 
   beforeEach(async () => {
+    jest.clearAllMocks();
     stored = anOrder();
     const moduleRef = await Test.createTestingModule({
       providers: [
@@ -48,5 +50,32 @@ describe('OrdersService', () => {
     const order = await service.cancel(OWNER, stored!.id);
     expect(order.status).toBe('CANCELLED');
     expect(outbox.add).toHaveBeenCalledWith(manager, OrderCancelled, expect.objectContaining({ orderId: order.id, userId: OWNER, reason: 'customer-request' }));
+  });
+
+  describe('a new order', () => {
+    const request = { currency: 'EUR', items: [{ sku: 'A-1', quantity: 2, unitPrice: 500 }] };
+
+    it('is told to the created-listeners once its transaction has committed, PENDING', async () => {
+      const events: string[] = [];
+      outbox.add.mockImplementationOnce(async () => events.push('order.created written'));
+      service.onCreated((order) => events.push(`listener: ${order.status} ${order.total}`));
+      const { order, created } = await service.create(OWNER, request);
+      expect(created).toBe(true);
+      expect(outbox.add).toHaveBeenCalledWith(manager, OrderCreated, expect.objectContaining({ orderId: order.id, total: 1000 }));
+      expect(events).toEqual(['order.created written', 'listener: PENDING 1000']);
+    });
+
+    it('is not told again for an idempotent repeat, nor when its transaction fails', async () => {
+      const first = await service.create(OWNER, request, 'key-1');
+      const listener = jest.fn();
+      service.onCreated(listener);
+      repository.findOneBy.mockResolvedValueOnce(first.order);
+      const repeat = await service.create(OWNER, request, 'key-1');
+      expect(repeat.order).toBe(first.order);
+      expect(repeat.created).toBe(false);
+      manager.insert.mockRejectedValueOnce(new Error('connection terminated'));
+      await expect(service.create(OWNER, request)).rejects.toThrow('connection terminated');
+      expect(listener).not.toHaveBeenCalled();
+    });
   });
 });

@@ -26,10 +26,20 @@ function requestHash(request: NewOrder): string {
 
 @Injectable()
 export class OrdersService {
+  private readonly createdListeners: ((order: OrderEntity) => void)[] = [];
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
   ) {}
+
+  /**
+   * Calls `listener` with each new order once its transaction has committed, before the creator
+   * gets it back (not for an idempotent repeat). The listener must not throw, nor hold the request.
+   */
+  onCreated(listener: (order: OrderEntity) => void): void {
+    this.createdListeners.push(listener);
+  }
 
   /**
    * Accepts an order as PENDING and records `order.created` with it. With an Idempotency-Key, a
@@ -73,6 +83,7 @@ export class OrdersService {
       if (earlier) return { order: earlier, created: false };
       throw error;
     }
+    for (const listener of this.createdListeners) listener(order);
     return { order, created: true };
   }
 

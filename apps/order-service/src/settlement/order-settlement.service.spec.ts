@@ -28,7 +28,7 @@ describe('OrderSettlementService', () => {
       providers: [
         OrderSettlementService,
         { provide: DataSource, useValue: dataSource },
-        { provide: OrdersService, useValue: {} },
+        { provide: OrdersService, useValue: { onCreated: jest.fn() } },
         { provide: Outbox, useValue: outbox },
         { provide: CustomersService, useValue: { standing: jest.fn(async () => standing) } },
       ],

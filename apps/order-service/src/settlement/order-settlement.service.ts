@@ -24,7 +24,9 @@ export class OrderSettlementService implements BeforeApplicationShutdown {
     private readonly orders: OrdersService,
     private readonly customers: CustomersService,
     private readonly outbox: Outbox,
-  ) {}
+  ) {
+    orders.onCreated((order) => this.settleNewOrder(order.id));
+  }
 
   /**
    * Settles an order just committed, at once and in a transaction of its own, rather than when its
