@@ -6,7 +6,7 @@ import { CustomersService, type CustomerStanding } from '../customers/customers.
 import type { OrderEntity } from '../orders/order.entity';
 import { anOrder, OWNER } from '../orders/order.fixtures';
 import { OrdersService } from '../orders/orders.service';
-import { OrderSettlementService } from './order-settlement.service';
+import { OrderSettlementService, SETTLING_TRANSACTIONS } from './order-settlement.service';
 
 describe('OrderSettlementService', () => {
   let service: OrderSettlementService;
@@ -22,6 +22,7 @@ describe('OrderSettlementService', () => {
 
   beforeEach(async () => {
     jest.clearAllMocks();
+    dataSource.transaction.mockImplementation(async (work) => work(manager));
     stored = anOrder();
     standing = 'active';
     const moduleRef = await Test.createTestingModule({
@@ -65,8 +66,8 @@ describe('OrderSettlementService', () => {
     expect(outbox.add).not.toHaveBeenCalled();
   });
 
-  describe('a new order, right after its commit', () => {
-    it('is settled in a transaction of its own, and shutdown waits for that', async () => {
+  describe('new orders, right after their commit', () => {
+    it('are settled in a transaction, and shutdown waits for it', async () => {
       let finish!: () => void;
       dataSource.transaction.mockImplementationOnce(async (work) => {
         await new Promise<void>((resolve) => (finish = resolve));
@@ -83,14 +84,34 @@ describe('OrderSettlementService', () => {
       expect(outbox.add).toHaveBeenCalledWith(manager, OrderConfirmed, expect.objectContaining({ orderId: stored!.id }));
     });
 
-    it('leaves a failure to the order.created event: nothing thrown, nothing kept', async () => {
-      dataSource.transaction.mockRejectedValueOnce(new Error('connection terminated'));
-      service.settleNewOrder(stored!.id);
-      await expect(service.beforeApplicationShutdown()).resolves.toBeUndefined();
-      expect(stored!.status).toBe('PENDING');
+    it('are settled by a few transactions at most; those that arrive meanwhile go together in the next', async () => {
+      const blocked: (() => void)[] = [];
+      dataSource.transaction.mockImplementation(async (work: (m: typeof manager) => Promise<unknown>) => {
+        if (blocked.length < SETTLING_TRANSACTIONS) await new Promise<void>((resolve) => blocked.push(resolve));
+        return work(manager);
+      });
+      const first = Array.from({ length: SETTLING_TRANSACTIONS }, (_, index) => `order-${index}`);
+      for (const id of [...first, 'later-1', 'later-2']) service.settleNewOrder(id);
+      expect(dataSource.transaction).toHaveBeenCalledTimes(SETTLING_TRANSACTIONS);
+      for (const finish of blocked) finish();
+      await service.beforeApplicationShutdown();
+      const locked = manager.find.mock.calls.map((call) => (call as unknown as [unknown, { where: { id: { value: string[] } }; lock: object }])[1]);
+      expect(locked.map((options) => options.where.id.value).sort()).toEqual([['later-1', 'later-2'], ...first.map((id) => [id])]);
+      // Never waits for an order another transaction holds (its order.created consumer): skips it.
+      for (const options of locked) expect(options.lock).toEqual({ mode: 'pessimistic_write', onLocked: 'skip_locked' });
     });
 
-    it('is left to its event once shutdown has begun', async () => {
+    it('leave a failure to their order.created events: nothing thrown, and the next ones still settle', async () => {
+      dataSource.transaction.mockRejectedValueOnce(new Error('connection terminated'));
+      service.settleNewOrder('lost-to-the-event');
+      await Promise.resolve();
+      service.settleNewOrder(stored!.id);
+      await expect(service.beforeApplicationShutdown()).resolves.toBeUndefined();
+      expect(dataSource.transaction).toHaveBeenCalledTimes(2);
+      expect(stored!.status).toBe('CONFIRMED');
+    });
+
+    it('are left to their events once shutdown has begun', async () => {
       await service.beforeApplicationShutdown();
       service.settleNewOrder(stored!.id);
       expect(dataSource.transaction).not.toHaveBeenCalled();

@@ -8,6 +8,18 @@ import { OrderEntity } from '../orders/order.entity';
 import { OrdersService, storeTransition } from '../orders/orders.service';
 
 /**
+ * New orders are settled by at most this many transactions at a time, each taking up to
+ * MAX_NEW_ORDERS_PER_TRANSACTION of those waiting: a burst costs few commits and leaves most of
+ * the pool's connections to the requests, and the row locks a transaction holds stay few. Measured
+ * side by side (order-service builds in turns in one platform): a transaction per order, all at
+ * once, got the event latency at 50 orders/s from 124–134 to 72–75 ms p50 but cost 13–23 % of
+ * the write throughput at saturation; two at a time kept the throughput but only got to 105 ms;
+ * four got to 79 ms at 9 % of the throughput.
+ */
+export const SETTLING_TRANSACTIONS = 4;
+const MAX_NEW_ORDERS_PER_TRANSACTION = 50;
+
+/**
  * What the customer copy decides about orders: a PENDING order is confirmed from it (built from
  * user events, never from user-service), rejected when its customer was erased, and an erased
  * customer's open orders are closed and every order of theirs anonymised.
@@ -15,8 +27,11 @@ import { OrdersService, storeTransition } from '../orders/orders.service';
 @Injectable()
 export class OrderSettlementService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(OrderSettlementService.name);
-  /** Settlements of new orders still running (see settleNewOrder). */
-  private readonly settling = new Set<Promise<void>>();
+  /** New orders not yet taken by a settling transaction. */
+  private readonly waiting: string[] = [];
+  /** Settling transactions running now; `runs` are their promises, for shutdown. */
+  private active = 0;
+  private readonly runs = new Set<Promise<void>>();
   private closing = false;
 
   constructor(
@@ -29,31 +44,56 @@ export class OrderSettlementService implements BeforeApplicationShutdown {
   }
 
   /**
-   * Settles an order just committed, at once and in a transaction of its own, rather than when its
-   * `order.created` comes back through the relay, Kafka and the consumer (that round trip was half
-   * of the time from an order to its confirmation's notification). Not awaited by the request. The
-   * `order.created` handler stays the guarantee: if this fails, or the process stops first, the
-   * event settles the order, and whichever comes second finds it settled (the row lock orders them).
+   * Settles an order just committed, at once, rather than when its `order.created` comes back
+   * through the relay, Kafka and the consumer (that round trip was a third of the time from an
+   * order to its confirmation's notification). Not awaited by the request. Orders that arrive
+   * while SETTLING_TRANSACTIONS are running wait and go together in the next one.
+   * The `order.created` handler stays the guarantee: if this fails, or the process stops first,
+   * the event settles the order, and whichever comes second finds it settled (the row lock orders
+   * them).
    */
   settleNewOrder(orderId: string): void {
     if (this.closing) return; // shutting down: the order's event settles it
-    const settling: Promise<void> = this.dataSource
-      .transaction((manager) => this.settle(manager, orderId))
-      .catch((error: unknown) => this.logger.warn({ err: error, orderId }, 'could not settle the new order at once; its order.created event will'))
-      .finally(() => this.settling.delete(settling));
-    this.settling.add(settling);
+    this.waiting.push(orderId);
+    if (this.active >= SETTLING_TRANSACTIONS) return; // a running one takes it next
+    const run = this.settleWaiting();
+    this.runs.add(run);
+    void run.finally(() => this.runs.delete(run));
   }
 
-  /** Lets running settlements finish before the pool closes; later orders are left to their events. */
+  /** Lets the settling of new orders already accepted finish before the pool closes; later orders are left to their events. */
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
-    await Promise.all(this.settling);
+    await Promise.all(this.runs);
+  }
+
+  private async settleWaiting(): Promise<void> {
+    this.active += 1;
+    while (this.waiting.length > 0) {
+      const orderIds = this.waiting.splice(0, MAX_NEW_ORDERS_PER_TRANSACTION);
+      try {
+        await this.dataSource.transaction(async (manager) => {
+          // An order another transaction holds is skipped: that is its order.created being handled,
+          // which settles it. Waiting for it instead could deadlock with that consumer's batch.
+          const orders = await manager.find(OrderEntity, { where: { id: In(orderIds) }, lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' } });
+          for (const order of orders) await this.decide(manager, order);
+        });
+      } catch (error) {
+        this.logger.warn({ err: error, orders: orderIds.length }, 'could not settle new orders at once; their order.created events will');
+      }
+    }
+    this.active -= 1; // in the same tick as the last look at `waiting`: no order is left behind
   }
 
   /** Confirmed if the customer is known, rejected if erased, left PENDING until `user.registered` otherwise. */
   async settle(manager: EntityManager, orderId: string): Promise<void> {
     const order = await manager.findOne(OrderEntity, { where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
-    if (!order || order.status !== 'PENDING' || !order.userId) return;
+    if (order) await this.decide(manager, order);
+  }
+
+  /** settle() for an order already locked by this transaction. */
+  private async decide(manager: EntityManager, order: OrderEntity): Promise<void> {
+    if (order.status !== 'PENDING' || !order.userId) return;
     const standing = await this.customers.standing(manager, order.userId);
     if (standing === 'active') {
       const occurredAt = applyTransition(order, 'CONFIRMED');
