@@ -12,9 +12,9 @@ import { OrdersService, storeTransition } from '../orders/orders.service';
  * MAX_NEW_ORDERS_PER_TRANSACTION of those waiting: a burst costs few commits and leaves most of
  * the pool's connections to the requests, and the row locks a transaction holds stay few. Measured
  * side by side (order-service builds in turns in one platform): a transaction per order, all at
- * once, got the event latency at 50 orders/s from 124–134 to 72–75 ms p50 but cost 13–23 % of
+ * once, got the event latency at 50 orders/s from 124–134 to 72–93 ms p50 but cost 13–33 % of
  * the write throughput at saturation; two at a time kept the throughput but only got to 105 ms;
- * four got to 79 ms at 9 % of the throughput.
+ * four got to 79 ms for 9 % of the throughput (README, Performance).
  */
 export const SETTLING_TRANSACTIONS = 4;
 const MAX_NEW_ORDERS_PER_TRANSACTION = 50;
