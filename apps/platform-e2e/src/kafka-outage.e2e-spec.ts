@@ -21,6 +21,8 @@ describe('when Kafka is down', () => {
   it('still accepts orders with 201 and confirms them, and notifies each exactly once when Kafka is back', async () => {
     const users = await Promise.all([registerUser(platform.api), registerUser(platform.api)]);
     for (const user of users) await eventually(() => welcomed(user), 20_000);
+    // …and order-service has its copy of them (another consumer group), or it could not confirm.
+    for (const user of users) await eventually(async () => expect(await platform.queryAs('order-service', 'SELECT 1 FROM customers WHERE user_id = $1', [user.id])).toHaveLength(1), 20_000);
 
     await platform.platform.stopKafka();
     await eventually(async () => expect((await fetch(`${platform.url('order-service')}/health/ready`)).status).toBe(503), 15_000);

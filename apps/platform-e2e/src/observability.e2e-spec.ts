@@ -103,6 +103,29 @@ describe('observability: one trace per request, metrics, correlated logs', () =>
     }
   });
 
+  it("keeps each order's confirmation in the trace of its own request when many are settled at once", async () => {
+    const user = await registerUser(platform.api);
+    const anOrder = { currency: 'EUR', items: [{ sku: 'TRACE-MANY', quantity: 1, unitPrice: 100 }] };
+    // Once order-service knows the customer, new orders are confirmed right after their commit.
+    const first = await platform.api.post('/orders', anOrder, { token: user.accessToken });
+    await eventually(async () => expect((await platform.api.get(`/orders/${first.body.id}`, { token: user.accessToken })).body.status).toBe('CONFIRMED'), 20_000);
+
+    // More at once than order-service settles in separate transactions: some share one.
+    const responses = await Promise.all(Array.from({ length: 40 }, () => platform.api.post('/orders', anOrder, { token: user.accessToken })));
+    for (const response of responses) {
+      expect(response.status).toBe(201);
+      const [logged] = await eventually(() => {
+        const lines = platform.requestLog('gateway', response.headers.get('x-request-id')!);
+        expect(lines.length).toBeGreaterThan(0);
+        return lines;
+      }, 10_000);
+      const spans = await spansThroughTheNotificationInsert(logged.trace_id as string);
+      // Both of its events, order.created and order.confirmed, and no other order's.
+      const sent = spans.filter((span) => span.kind === SpanKind.PRODUCER).map((span) => span.attributes['messaging.kafka.message.key']);
+      expect(sent).toEqual([response.body.id, response.body.id]);
+    }
+  });
+
   it('serves Prometheus metrics whose values follow the traffic', async () => {
     const user = await registerUser(platform.api);
     const ordersCreated = async () => sumOf(await scrape(platform.managementUrl('order-service')), 'http_server_request_duration_seconds_count', { route: '/api/v1/orders', method: 'POST', status_code: '201' });

@@ -18,16 +18,18 @@ describe('OrdersService', () => {
     find: jest.fn(async () => (stored ? [stored] : [])),
     insert: jest.fn(async () => undefined),
   };
+  const transaction = jest.fn(async (work: (m: typeof manager) => Promise<unknown>) => work(manager));
   const repository = { findOneBy: jest.fn(async (where: Partial<OrderEntity>) => (stored && stored.id === where.id && stored.userId === where.userId ? stored : null)) };
 
   beforeEach(async () => {
     jest.clearAllMocks();
+    transaction.mockImplementation(async (work) => work(manager));
     stored = anOrder();
     const moduleRef = await Test.createTestingModule({
       providers: [
         OrdersService,
         { provide: Outbox, useValue: outbox },
-        { provide: DataSource, useValue: { transaction: (work: (m: typeof manager) => unknown) => work(manager), getRepository: () => repository } },
+        { provide: DataSource, useValue: { transaction, getRepository: () => repository } },
       ],
     }).compile();
     service = moduleRef.get(OrdersService);
@@ -58,11 +60,23 @@ describe('OrdersService', () => {
     it('is told to the created-listeners once its transaction has committed, PENDING', async () => {
       const events: string[] = [];
       outbox.add.mockImplementationOnce(async () => events.push('order.created written'));
+      transaction.mockImplementationOnce(async (work) => {
+        const result = await work(manager);
+        events.push('committed');
+        return result;
+      });
       service.onCreated((order) => events.push(`listener: ${order.status} ${order.total}`));
       const { order, created } = await service.create(OWNER, request);
       expect(created).toBe(true);
       expect(outbox.add).toHaveBeenCalledWith(manager, OrderCreated, expect.objectContaining({ orderId: order.id, total: 1000 }));
-      expect(events).toEqual(['order.created written', 'listener: PENDING 1000']);
+      expect(events).toEqual(['order.created written', 'committed', 'listener: PENDING 1000']);
+    });
+
+    it('is answered even if a listener throws (it is committed; its order.created does the rest)', async () => {
+      service.onCreated(() => {
+        throw new Error('listener bug');
+      });
+      await expect(service.create(OWNER, request)).resolves.toMatchObject({ created: true, order: { status: 'PENDING' } });
     });
 
     it('is not told again for an idempotent repeat, nor when its transaction fails', async () => {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { OrderCancelled, OrderCreated, OrderDelivered, OrderShipped, type AdminSettableStatus, type OrderStatus } from '@platform/contracts';
 import { Outbox } from '@platform/messaging';
 import { DomainError, isUniqueViolation, keysetPage } from '@platform/service-kit';
@@ -26,6 +26,7 @@ function requestHash(request: NewOrder): string {
 
 @Injectable()
 export class OrdersService {
+  private readonly logger = new Logger(OrdersService.name);
   private readonly createdListeners: ((order: OrderEntity) => void)[] = [];
 
   constructor(
@@ -35,7 +36,8 @@ export class OrdersService {
 
   /**
    * Calls `listener` with each new order once its transaction has committed, before the creator
-   * gets it back (not for an idempotent repeat). The listener must not throw, nor hold the request.
+   * gets it back (not for an idempotent repeat). The listener must not hold the request; if it
+   * throws, that is logged and the order is answered all the same.
    */
   onCreated(listener: (order: OrderEntity) => void): void {
     this.createdListeners.push(listener);
@@ -83,7 +85,14 @@ export class OrdersService {
       if (earlier) return { order: earlier, created: false };
       throw error;
     }
-    for (const listener of this.createdListeners) listener(order);
+    for (const listener of this.createdListeners) {
+      try {
+        listener(order);
+      } catch (error) {
+        // The order is committed: its creator gets it, and its order.created does the rest.
+        this.logger.error({ err: error, orderId: order.id }, 'a listener of new orders failed');
+      }
+    }
     return { order, created: true };
   }
 

@@ -1,4 +1,6 @@
 import { Test } from '@nestjs/testing';
+import { context, createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OrderConfirmed, OrderRejected } from '@platform/contracts';
 import { Outbox } from '@platform/messaging';
 import { DataSource } from 'typeorm';
@@ -115,6 +117,49 @@ describe('OrderSettlementService', () => {
       await service.beforeApplicationShutdown();
       service.settleNewOrder(stored!.id);
       expect(dataSource.transaction).not.toHaveBeenCalled();
+    });
+
+    it('keep their slots when transactions fail: later orders still get one', async () => {
+      dataSource.transaction.mockRejectedValue(new Error('connection terminated'));
+      for (let i = 0; i < SETTLING_TRANSACTIONS; i++) service.settleNewOrder(`failing-${i}`);
+      await new Promise((resolve) => setImmediate(resolve));
+      dataSource.transaction.mockImplementation(async (work) => work(manager));
+      service.settleNewOrder(stored!.id);
+      await service.beforeApplicationShutdown();
+      expect(dataSource.transaction).toHaveBeenCalledTimes(SETTLING_TRANSACTIONS + 1);
+      expect(stored!.status).toBe('CONFIRMED');
+    });
+
+    describe('with trace contexts', () => {
+      const request = createContextKey('the request that placed the order');
+      const manager2 = { ...manager, find: jest.fn(async (_entity: unknown, options: { where: { id: { value: string[] } } }) => options.where.id.value.map((id) => anOrder({ id }))) };
+      const contextManager = new AsyncLocalStorageContextManager();
+
+      beforeAll(() => context.setGlobalContextManager(contextManager.enable()));
+      afterAll(() => {
+        contextManager.disable();
+        context.disable();
+      });
+
+      it("write each order's event in the trace of the request that placed it, also when another request's runner takes it", async () => {
+        const seen = new Map<string, unknown>();
+        outbox.add.mockImplementation(async (_manager: unknown, _definition: unknown, payload: { orderId: string }) => {
+          seen.set(payload.orderId, context.active().getValue(request));
+        });
+        const blocked: (() => void)[] = [];
+        dataSource.transaction.mockImplementation(async (work: (m: typeof manager) => Promise<unknown>) => {
+          if (blocked.length < SETTLING_TRANSACTIONS) await new Promise<void>((resolve) => blocked.push(resolve));
+          return work(manager2 as unknown as typeof manager);
+        });
+        const placed = (id: string) => context.with(ROOT_CONTEXT.setValue(request, `request of ${id}`), () => service.settleNewOrder(id));
+        for (let i = 0; i < SETTLING_TRANSACTIONS; i++) placed(`first-${i}`);
+        placed('later-1');
+        placed('later-2');
+        for (const finish of blocked) finish();
+        await service.beforeApplicationShutdown();
+        expect(seen.size).toBe(SETTLING_TRANSACTIONS + 2);
+        for (const [orderId, placedBy] of seen) expect(placedBy).toBe(`request of ${orderId}`);
+      });
     });
   });
 });

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { context, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 import { OrderConfirmed, OrderRejected } from '@platform/contracts';
 import { Outbox } from '@platform/messaging';
 import { DataSource, In, type EntityManager } from 'typeorm';
@@ -27,8 +28,8 @@ const MAX_NEW_ORDERS_PER_TRANSACTION = 50;
 @Injectable()
 export class OrderSettlementService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(OrderSettlementService.name);
-  /** New orders not yet taken by a settling transaction. */
-  private readonly waiting: string[] = [];
+  /** New orders not yet taken by a settling transaction, each with the trace context of the request that placed it. */
+  private readonly waiting: { orderId: string; trace: Context }[] = [];
   /** Settling transactions running now; `runs` are their promises, for shutdown. */
   private active = 0;
   private readonly runs = new Set<Promise<void>>();
@@ -54,11 +55,14 @@ export class OrderSettlementService implements BeforeApplicationShutdown {
    */
   settleNewOrder(orderId: string): void {
     if (this.closing) return; // shutting down: the order's event settles it
-    this.waiting.push(orderId);
+    this.waiting.push({ orderId, trace: context.active() });
     if (this.active >= SETTLING_TRANSACTIONS) return; // a running one takes it next
-    const run = this.settleWaiting();
+    // Not in this request's context: the runner goes on with other requests' orders.
+    const run: Promise<void> = context
+      .with(ROOT_CONTEXT, () => this.settleWaiting())
+      .catch(() => undefined)
+      .finally(() => this.runs.delete(run));
     this.runs.add(run);
-    void run.finally(() => this.runs.delete(run));
   }
 
   /** Lets the settling of new orders already accepted finish before the pool closes; later orders are left to their events. */
@@ -69,20 +73,30 @@ export class OrderSettlementService implements BeforeApplicationShutdown {
 
   private async settleWaiting(): Promise<void> {
     this.active += 1;
-    while (this.waiting.length > 0) {
-      const orderIds = this.waiting.splice(0, MAX_NEW_ORDERS_PER_TRANSACTION);
-      try {
-        await this.dataSource.transaction(async (manager) => {
-          // An order another transaction holds is skipped: that is its order.created being handled,
-          // which settles it. Waiting for it instead could deadlock with that consumer's batch.
-          const orders = await manager.find(OrderEntity, { where: { id: In(orderIds) }, lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' } });
-          for (const order of orders) await this.decide(manager, order);
-        });
-      } catch (error) {
-        this.logger.warn({ err: error, orders: orderIds.length }, 'could not settle new orders at once; their order.created events will');
-      }
+    try {
+      while (this.waiting.length > 0) await this.settleTogether(this.waiting.splice(0, MAX_NEW_ORDERS_PER_TRANSACTION));
+    } finally {
+      this.active -= 1; // in the same tick as the last look at `waiting`: no order is left behind
     }
-    this.active -= 1; // in the same tick as the last look at `waiting`: no order is left behind
+  }
+
+  /** One transaction for a batch of new orders; if it fails, their order.created events settle them. */
+  private async settleTogether(batch: { orderId: string; trace: Context }[]): Promise<void> {
+    const traces = new Map(batch.map(({ orderId, trace }) => [orderId, trace]));
+    try {
+      // The transaction belongs to the trace of its first order's request, each decision (and the
+      // event it writes) to its own order's.
+      await context.with(batch[0].trace, () =>
+        this.dataSource.transaction(async (manager) => {
+          // An order another transaction holds is skipped: that is its order.created being
+          // handled, which settles it. Waiting for it instead could deadlock with that consumer's batch.
+          const orders = await manager.find(OrderEntity, { where: { id: In([...traces.keys()]) }, lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' } });
+          for (const order of orders) await context.with(traces.get(order.id) as Context, () => this.decide(manager, order));
+        }),
+      );
+    } catch (error) {
+      this.logger.warn({ err: error, orderIds: [...traces.keys()] }, 'could not settle new orders at once; their order.created events will');
+    }
   }
 
   /** Confirmed if the customer is known, rejected if erased, left PENDING until `user.registered` otherwise. */
