@@ -22,6 +22,16 @@ describe('OrderSettlementService', () => {
   };
   const dataSource = { transaction: jest.fn(async (work: (m: typeof manager) => Promise<unknown>) => work(manager)) };
 
+  /** The first `count` transactions wait until the returned function is called; they then run on `on`. */
+  function holdTransactions(count: number, on: unknown = manager): () => void {
+    const held: (() => void)[] = [];
+    dataSource.transaction.mockImplementation(async (work: (m: typeof manager) => Promise<unknown>) => {
+      if (held.length < count) await new Promise<void>((resolve) => held.push(resolve));
+      return work(on as typeof manager);
+    });
+    return () => held.forEach((release) => release());
+  }
+
   beforeEach(async () => {
     jest.clearAllMocks();
     dataSource.transaction.mockImplementation(async (work) => work(manager));
@@ -70,11 +80,7 @@ describe('OrderSettlementService', () => {
 
   describe('new orders, right after their commit', () => {
     it('are settled in a transaction, and shutdown waits for it', async () => {
-      let finish!: () => void;
-      dataSource.transaction.mockImplementationOnce(async (work) => {
-        await new Promise<void>((resolve) => (finish = resolve));
-        return work(manager);
-      });
+      const finish = holdTransactions(1);
       service.settleNewOrder(stored!.id);
       let closed = false;
       const closing = service.beforeApplicationShutdown().then(() => (closed = true));
@@ -87,15 +93,11 @@ describe('OrderSettlementService', () => {
     });
 
     it('are settled by a few transactions at most; those that arrive meanwhile go together in the next', async () => {
-      const blocked: (() => void)[] = [];
-      dataSource.transaction.mockImplementation(async (work: (m: typeof manager) => Promise<unknown>) => {
-        if (blocked.length < SETTLING_TRANSACTIONS) await new Promise<void>((resolve) => blocked.push(resolve));
-        return work(manager);
-      });
+      const release = holdTransactions(SETTLING_TRANSACTIONS);
       const first = Array.from({ length: SETTLING_TRANSACTIONS }, (_, index) => `order-${index}`);
       for (const id of [...first, 'later-1', 'later-2']) service.settleNewOrder(id);
       expect(dataSource.transaction).toHaveBeenCalledTimes(SETTLING_TRANSACTIONS);
-      for (const finish of blocked) finish();
+      release();
       await service.beforeApplicationShutdown();
       const locked = manager.find.mock.calls.map((call) => (call as unknown as [unknown, { where: { id: { value: string[] } }; lock: object }])[1]);
       expect(locked.map((options) => options.where.id.value).sort()).toEqual([['later-1', 'later-2'], ...first.map((id) => [id])]);
@@ -146,16 +148,12 @@ describe('OrderSettlementService', () => {
         outbox.add.mockImplementation(async (_manager: unknown, _definition: unknown, payload: { orderId: string }) => {
           seen.set(payload.orderId, context.active().getValue(request));
         });
-        const blocked: (() => void)[] = [];
-        dataSource.transaction.mockImplementation(async (work: (m: typeof manager) => Promise<unknown>) => {
-          if (blocked.length < SETTLING_TRANSACTIONS) await new Promise<void>((resolve) => blocked.push(resolve));
-          return work(manager2 as unknown as typeof manager);
-        });
+        const release = holdTransactions(SETTLING_TRANSACTIONS, manager2);
         const placed = (id: string) => context.with(ROOT_CONTEXT.setValue(request, `request of ${id}`), () => service.settleNewOrder(id));
         for (let i = 0; i < SETTLING_TRANSACTIONS; i++) placed(`first-${i}`);
         placed('later-1');
         placed('later-2');
-        for (const finish of blocked) finish();
+        release();
         await service.beforeApplicationShutdown();
         expect(seen.size).toBe(SETTLING_TRANSACTIONS + 2);
         for (const [orderId, placedBy] of seen) expect(placedBy).toBe(`request of ${orderId}`);
