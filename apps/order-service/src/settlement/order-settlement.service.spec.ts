@@ -92,17 +92,15 @@ describe('OrderSettlementService', () => {
       expect(outbox.add).toHaveBeenCalledWith(manager, OrderConfirmed, expect.objectContaining({ orderId: stored!.id }));
     });
 
-    it('are settled by a few transactions at most; those that arrive meanwhile go together in the next', async () => {
+    it('are settled by SETTLING_TRANSACTIONS at most; an order that finds them all busy is left to its event', async () => {
       const release = holdTransactions(SETTLING_TRANSACTIONS);
       const first = Array.from({ length: SETTLING_TRANSACTIONS }, (_, index) => `order-${index}`);
-      for (const id of [...first, 'later-1', 'later-2']) service.settleNewOrder(id);
-      expect(dataSource.transaction).toHaveBeenCalledTimes(SETTLING_TRANSACTIONS);
+      for (const id of [...first, 'left-to-its-event']) service.settleNewOrder(id);
       release();
       await service.beforeApplicationShutdown();
-      const locked = manager.find.mock.calls.map((call) => (call as unknown as [unknown, { where: { id: { value: string[] } }; lock: object }])[1]);
-      expect(locked.map((options) => options.where.id.value).sort()).toEqual([['later-1', 'later-2'], ...first.map((id) => [id])]);
-      // Never waits for an order another transaction holds (its order.created consumer): skips it.
-      for (const options of locked) expect(options.lock).toEqual({ mode: 'pessimistic_write', onLocked: 'skip_locked' });
+      expect(dataSource.transaction).toHaveBeenCalledTimes(SETTLING_TRANSACTIONS);
+      const locked = manager.findOne.mock.calls.map((call) => (call as unknown as [unknown, { where: { id: string } }])[1].where.id);
+      expect(locked).toEqual(first);
     });
 
     it('leave a failure to their order.created events: nothing thrown, and the next ones still settle', async () => {
@@ -134,7 +132,7 @@ describe('OrderSettlementService', () => {
 
     describe('with trace contexts', () => {
       const request = createContextKey('the request that placed the order');
-      const manager2 = { ...manager, find: jest.fn(async (_entity: unknown, options: { where: { id: { value: string[] } } }) => options.where.id.value.map((id) => anOrder({ id }))) };
+      const byId = { ...manager, findOne: jest.fn(async (_entity: unknown, options: { where: { id: string } }) => anOrder({ id: options.where.id })) };
       const contextManager = new AsyncLocalStorageContextManager();
 
       beforeAll(() => context.setGlobalContextManager(contextManager.enable()));
@@ -143,19 +141,19 @@ describe('OrderSettlementService', () => {
         context.disable();
       });
 
-      it("write each order's event in the trace of the request that placed it, also when another request's runner takes it", async () => {
+      it("write each order's event in the trace of the request that placed it, when several settle at once", async () => {
         const seen = new Map<string, unknown>();
         outbox.add.mockImplementation(async (_manager: unknown, _definition: unknown, payload: { orderId: string }) => {
           seen.set(payload.orderId, context.active().getValue(request));
         });
-        const release = holdTransactions(SETTLING_TRANSACTIONS, manager2);
-        const placed = (id: string) => context.with(ROOT_CONTEXT.setValue(request, `request of ${id}`), () => service.settleNewOrder(id));
-        for (let i = 0; i < SETTLING_TRANSACTIONS; i++) placed(`first-${i}`);
-        placed('later-1');
-        placed('later-2');
+        const release = holdTransactions(SETTLING_TRANSACTIONS, byId);
+        for (let i = 0; i < SETTLING_TRANSACTIONS; i++) {
+          const id = `order-${i}`;
+          context.with(ROOT_CONTEXT.setValue(request, `request of ${id}`), () => service.settleNewOrder(id));
+        }
         release();
         await service.beforeApplicationShutdown();
-        expect(seen.size).toBe(SETTLING_TRANSACTIONS + 2);
+        expect(seen.size).toBe(SETTLING_TRANSACTIONS);
         for (const [orderId, placedBy] of seen) expect(placedBy).toBe(`request of ${orderId}`);
       });
     });

@@ -1,5 +1,4 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import { context, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 import { OrderConfirmed, OrderRejected } from '@platform/contracts';
 import { Outbox } from '@platform/messaging';
 import { DataSource, In, type EntityManager } from 'typeorm';
@@ -9,16 +8,14 @@ import { OrderEntity } from '../orders/order.entity';
 import { OrdersService, storeTransition } from '../orders/orders.service';
 
 /**
- * New orders are settled by at most this many transactions at a time, each taking up to
- * MAX_NEW_ORDERS_PER_TRANSACTION of those waiting: a burst costs few commits and leaves most of
- * the pool's connections to the requests, and the row locks a transaction holds stay few. Measured
- * side by side (order-service builds in turns in one platform): a transaction per order, all at
- * once, got the event latency at 50 orders/s from 124–134 to 72–93 ms p50 but cost 13–33 % of
- * the write throughput at saturation; two at a time kept the throughput but only got to 105 ms;
- * four got to 79 ms for 9 % of the throughput (README, Performance).
+ * New orders settled at once by at most this many transactions at a time; an order that finds
+ * them all busy is left to its order.created event, as before. Measured side by side
+ * (order-service builds in turns in one platform, README Performance): settling every new order
+ * at once got the event latency at 50 orders/s from 117–134 to 72–93 ms p50 but cost 13–33 % of
+ * the write throughput at saturation; queueing the rest for batched transactions kept 75 ms at
+ * 10 % of it; leaving the rest to their events keeps 78 ms at 3 %, with no queue.
  */
 export const SETTLING_TRANSACTIONS = 4;
-const MAX_NEW_ORDERS_PER_TRANSACTION = 50;
 
 /**
  * What the customer copy decides about orders: a PENDING order is confirmed from it (built from
@@ -28,11 +25,8 @@ const MAX_NEW_ORDERS_PER_TRANSACTION = 50;
 @Injectable()
 export class OrderSettlementService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(OrderSettlementService.name);
-  /** New orders not yet taken by a settling transaction, each with the trace context of the request that placed it. */
-  private readonly waiting: { orderId: string; trace: Context }[] = [];
-  /** Settling transactions running now; `runs` are their promises, for shutdown. */
-  private active = 0;
-  private readonly runs = new Set<Promise<void>>();
+  /** The settling of new orders under way. */
+  private readonly settling = new Set<Promise<void>>();
   private closing = false;
 
   constructor(
@@ -45,69 +39,33 @@ export class OrderSettlementService implements BeforeApplicationShutdown {
   }
 
   /**
-   * Settles an order just committed, at once, rather than when its `order.created` comes back
-   * through the relay, Kafka and the consumer (that round trip was a third of the time from an
-   * order to its confirmation's notification). Not awaited by the request. Orders that arrive
-   * while SETTLING_TRANSACTIONS are running wait and go together in the next one.
-   * The `order.created` handler stays the guarantee: if this fails, or the process stops first,
-   * the event settles the order, and whichever comes second finds it settled (the row lock orders
-   * them).
+   * Settles an order just committed, at once and in a transaction of its own (in the trace of the
+   * request that placed it), rather than when its `order.created` comes back through the relay,
+   * Kafka and the consumer (that round trip was a third of the time from an order to its
+   * confirmation's notification). Not awaited by the request. The `order.created` handler stays
+   * the guarantee: when SETTLING_TRANSACTIONS are busy, when this fails, or when the process stops
+   * first, the event settles the order; whichever comes second finds it settled (the row lock
+   * orders them).
    */
   settleNewOrder(orderId: string): void {
-    if (this.closing) return; // shutting down: the order's event settles it
-    this.waiting.push({ orderId, trace: context.active() });
-    if (this.active >= SETTLING_TRANSACTIONS) return; // a running one takes it next
-    // Not in this request's context: the runner goes on with other requests' orders.
-    const run: Promise<void> = context
-      .with(ROOT_CONTEXT, () => this.settleWaiting())
-      .catch(() => undefined)
-      .finally(() => this.runs.delete(run));
-    this.runs.add(run);
+    if (this.closing || this.settling.size >= SETTLING_TRANSACTIONS) return;
+    const settled: Promise<void> = this.dataSource
+      .transaction((manager) => this.settle(manager, orderId))
+      .catch((error: unknown) => this.logger.warn({ err: error, orderId }, 'could not settle the new order at once; its order.created event will'))
+      .finally(() => this.settling.delete(settled));
+    this.settling.add(settled);
   }
 
-  /** Lets the settling of new orders already accepted finish before the pool closes; later orders are left to their events. */
+  /** Lets the settling under way finish before the pool closes; later orders are left to their events. */
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
-    await Promise.all(this.runs);
-  }
-
-  private async settleWaiting(): Promise<void> {
-    this.active += 1;
-    try {
-      while (this.waiting.length > 0) await this.settleTogether(this.waiting.splice(0, MAX_NEW_ORDERS_PER_TRANSACTION));
-    } finally {
-      this.active -= 1; // in the same tick as the last look at `waiting`: no order is left behind
-    }
-  }
-
-  /** One transaction for a batch of new orders; if it fails, their order.created events settle them. */
-  private async settleTogether(batch: { orderId: string; trace: Context }[]): Promise<void> {
-    const traces = new Map(batch.map(({ orderId, trace }) => [orderId, trace]));
-    try {
-      // The transaction belongs to the trace of its first order's request, each decision (and the
-      // event it writes) to its own order's.
-      await context.with(batch[0].trace, () =>
-        this.dataSource.transaction(async (manager) => {
-          // An order another transaction holds is skipped: that is its order.created being
-          // handled, which settles it. Waiting for it instead could deadlock with that consumer's batch.
-          const orders = await manager.find(OrderEntity, { where: { id: In([...traces.keys()]) }, lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' } });
-          for (const order of orders) await context.with(traces.get(order.id) as Context, () => this.decide(manager, order));
-        }),
-      );
-    } catch (error) {
-      this.logger.warn({ err: error, orderIds: [...traces.keys()] }, 'could not settle new orders at once; their order.created events will');
-    }
+    await Promise.all(this.settling);
   }
 
   /** Confirmed if the customer is known, rejected if erased, left PENDING until `user.registered` otherwise. */
   async settle(manager: EntityManager, orderId: string): Promise<void> {
     const order = await manager.findOne(OrderEntity, { where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
-    if (order) await this.decide(manager, order);
-  }
-
-  /** settle() for an order already locked by this transaction. */
-  private async decide(manager: EntityManager, order: OrderEntity): Promise<void> {
-    if (order.status !== 'PENDING' || !order.userId) return;
+    if (!order || order.status !== 'PENDING' || !order.userId) return;
     const standing = await this.customers.standing(manager, order.userId);
     if (standing === 'active') {
       const occurredAt = applyTransition(order, 'CONFIRMED');
