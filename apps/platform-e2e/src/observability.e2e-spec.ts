@@ -110,7 +110,7 @@ describe('observability: one trace per request, metrics, correlated logs', () =>
     const first = await platform.api.post('/orders', anOrder, { token: user.accessToken });
     await eventually(async () => expect((await platform.api.get(`/orders/${first.body.id}`, { token: user.accessToken })).body.status).toBe('CONFIRMED'), 20_000);
 
-    // More at once than order-service settles in separate transactions: some share one.
+    // More at once than order-service settles at once: the others are settled by their events.
     const responses = await Promise.all(Array.from({ length: 40 }, () => platform.api.post('/orders', anOrder, { token: user.accessToken })));
     for (const response of responses) {
       expect(response.status).toBe(201);
