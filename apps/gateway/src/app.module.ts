@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@platform/auth';
-import { UpstreamHealthController } from './health/upstream-health.controller';
+import { UpstreamsHealthCheck } from './health/upstreams.check';
 import { AuthRoutes, JwksRoutes } from './proxy/auth.routes';
 import { NotificationStreamForwarder } from './proxy/notification-stream.forwarder';
 import { NotificationStreamRoutes } from './proxy/notification-stream.routes';
@@ -11,10 +11,10 @@ import { Upstreams } from './proxy/upstreams';
 import { UsersRoutes } from './proxy/users.routes';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 
-/** No readiness checks of its own: the gateway is ready when it can serve; GET /health reports upstreams. */
+/** No readiness checks of its own: the gateway is ready when it can serve; its detailed health (GET /health) reports upstreams. */
 @Module({
   imports: [AuthModule.forRoot(), RateLimitModule],
-  controllers: [AuthRoutes, JwksRoutes, UsersRoutes, OrdersRoutes, AdminOrdersRoutes, NotificationStreamRoutes, NotificationsRoutes, UpstreamHealthController],
-  providers: [Upstreams, ProxyService, NotificationStreamForwarder],
+  controllers: [AuthRoutes, JwksRoutes, UsersRoutes, OrdersRoutes, AdminOrdersRoutes, NotificationStreamRoutes, NotificationsRoutes],
+  providers: [Upstreams, ProxyService, NotificationStreamForwarder, UpstreamsHealthCheck],
 })
 export class AppModule {}

@@ -1,4 +1,7 @@
+import { sleep } from '@platform/local-platform';
 import { eventually, registerUser, TestPlatform, type TestUser } from '@platform/testing';
+
+const SERVICES = ['gateway', 'user-service', 'order-service', 'notification-service'] as const;
 
 const anOrder = { currency: 'EUR', items: [{ sku: 'OUTAGE-1', quantity: 1, unitPrice: 1000 }] };
 
@@ -13,6 +16,12 @@ describe('when Kafka is down', () => {
     await platform?.stop();
   });
 
+  const readiness = () => Promise.all(SERVICES.map(async (service) => [service, (await fetch(`${platform.url(service)}/health/ready`)).status]));
+  const kafkaHealth = async (service: string) => {
+    const health = (await (await fetch(`${platform.managementUrl(service as never)}/health`)).json()) as { details: { kafka?: { status: string } } };
+    return health.details.kafka?.status;
+  };
+
   async function welcomed(user: TestUser) {
     const response = await platform.api.get('/notifications', { token: user.accessToken });
     expect(response.body.items.map((item: { type: string }) => item.type)).toContain('welcome');
@@ -25,7 +34,9 @@ describe('when Kafka is down', () => {
     for (const user of users) await eventually(async () => expect(await platform.queryAs('order-service', 'SELECT 1 FROM customers WHERE user_id = $1', [user.id])).toHaveLength(1), 20_000);
 
     await platform.platform.stopKafka();
-    await eventually(async () => expect((await fetch(`${platform.url('order-service')}/health/ready`)).status).toBe(503), 15_000);
+    // Kafka's state is a detail of the health, never readiness: every pod stays in its Service.
+    await eventually(async () => expect(await kafkaHealth('order-service')).toBe('down'), 15_000);
+    expect(await readiness()).toEqual(SERVICES.map((service) => [service, 200]));
 
     const orderIds: string[] = [];
     for (let i = 0; i < 6; i++) {
@@ -60,6 +71,30 @@ describe('when Kafka is down', () => {
     expect(events.n).toBe(6);
     expect(await statuses()).toEqual(Array(6).fill('CONFIRMED'));
     expect((await confirmations()).map((row) => row.n)).toEqual(Array(6).fill(1));
-    await eventually(async () => expect((await fetch(`${platform.url('order-service')}/health/ready`)).status).toBe(200), 15_000);
+    await eventually(async () => expect(await kafkaHealth('order-service')).toBe('up'), 15_000);
+    expect(await readiness()).toEqual(SERVICES.map((service) => [service, 200]));
+  });
+
+  it('stays ready on every service and keeps answering 201 while the broker is frozen', async () => {
+    const user = await registerUser(platform.api);
+    await eventually(async () => expect(await platform.queryAs('order-service', 'SELECT 1 FROM customers WHERE user_id = $1', [user.id])).toHaveLength(1), 20_000);
+    const kafka = platform.platform.kafka!.process;
+    kafka.pause(); // SIGSTOP: connections stay open, nothing answers (a hung broker, a long GC, a network partition)
+    const orderIds: string[] = [];
+    try {
+      const frozenUntil = Date.now() + 12_000;
+      while (Date.now() < frozenUntil) {
+        expect(await readiness()).toEqual(SERVICES.map((service) => [service, 200]));
+        const response = await platform.api.post('/orders', anOrder, { token: user.accessToken });
+        expect(response.status).toBe(201);
+        orderIds.push(response.body.id);
+        await sleep(1_000);
+      }
+      expect(await kafkaHealth('order-service')).toBe('down');
+    } finally {
+      kafka.resume();
+    }
+    const notified = () => platform.queryAs('notification-service', `SELECT count(*)::int AS n FROM notifications WHERE type = 'order-confirmed' AND order_id = ANY($1)`, [orderIds]);
+    await eventually(async () => expect((await notified())[0].n).toBe(orderIds.length), 60_000, 500);
   });
 });

@@ -162,7 +162,7 @@ describe('observability: one trace per request, metrics, correlated logs', () =>
     }
   });
 
-  it('serves metrics and the upstream detail on the management port only, and no API there', async () => {
+  it('serves metrics and the detailed health on the management port only, and no API there', async () => {
     for (const service of SERVICES) {
       const statuses = {
         service,
@@ -174,8 +174,17 @@ describe('observability: one trace per request, metrics, correlated logs', () =>
       };
       expect(statuses).toEqual({ service, metricsOnClientPort: 404, metricsOnManagementPort: 200, readyOnClientPort: 200, readyOnManagementPort: 200, apiOnManagementPort: 404 });
     }
-    expect((await fetch(`${platform.url('gateway')}/health`)).status).toBe(404);
-    expect(await (await fetch(`${platform.managementUrl('gateway')}/health`)).json()).toEqual(expect.objectContaining({ status: 'ok' }));
+    const details = {
+      gateway: ['shutdown', 'upstreams'],
+      'user-service': ['shutdown', 'database', 'kafka', 'outbox'],
+      'order-service': ['shutdown', 'database', 'kafka', 'outbox', 'consumer'],
+      'notification-service': ['shutdown', 'database', 'kafka', 'consumer'],
+    };
+    for (const service of SERVICES) {
+      expect((await fetch(`${platform.url(service)}/health`)).status).toBe(404);
+      const health = (await (await fetch(`${platform.managementUrl(service)}/health`)).json()) as { status: string; details: Record<string, { status: string }> };
+      expect({ service, status: health.status, checks: Object.keys(health.details).sort() }).toEqual({ service, status: 'ok', checks: [...details[service]].sort() });
+    }
   });
 
   it('has every metric the Grafana dashboard queries', async () => {

@@ -32,12 +32,18 @@ describe('when an upstream service is down or hangs', () => {
     const health = await fetch(`${platform.managementUrl('gateway')}/health`);
     expect(health.status).toBe(503);
     expect(await health.json()).toEqual(
-      expect.objectContaining({ status: 'degraded', upstreams: expect.objectContaining({ 'order-service': expect.objectContaining({ status: 'down', circuit: 'open' }), 'user-service': expect.objectContaining({ status: 'up' }) }) }),
+      expect.objectContaining({
+        status: 'error',
+        details: expect.objectContaining({
+          upstreams: expect.objectContaining({ status: 'down', 'order-service': expect.objectContaining({ status: 'down', circuit: 'open' }), 'user-service': expect.objectContaining({ status: 'up' }) }),
+        }),
+      }),
     );
 
     await platform.platform.startService('order-service');
     await eventually(async () => expect((await platform.api.get('/orders', { token: user.accessToken })).status).toBe(200), 10_000, 200);
-    expect(((await (await fetch(`${platform.managementUrl('gateway')}/health`)).json()) as { upstreams: Record<string, unknown> }).upstreams['order-service']).toEqual(expect.objectContaining({ status: 'up', circuit: 'closed' }));
+    const recovered = (await (await fetch(`${platform.managementUrl('gateway')}/health`)).json()) as { details: { upstreams: Record<string, unknown> } };
+    expect(recovered.details.upstreams['order-service']).toEqual(expect.objectContaining({ status: 'up', circuit: 'closed' }));
   });
 
   it('answers a hanging upstream within its timeout, and serves again once it answers', async () => {

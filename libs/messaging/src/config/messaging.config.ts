@@ -53,7 +53,7 @@ export class MessagingConfig {
   @Min(60_000)
   OUTBOX_RETENTION_MS: number = 24 * 3_600_000;
 
-  /** Readiness fails when an event has waited in the outbox longer than this (the relay is stuck). */
+  /** The detailed health reports the outbox down when an event has waited longer than this (the relay is stuck); readiness never does. */
   @IsInt()
   @Min(1_000)
   OUTBOX_STUCK_AFTER_MS: number = 5 * 60_000;

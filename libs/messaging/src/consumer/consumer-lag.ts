@@ -35,7 +35,7 @@ export class ConsumerLag {
         }
       }
     } catch {
-      // Kafka is unreachable: readiness reports it; the last values stay.
+      // Kafka is unreachable: the detailed health reports it; the last values stay.
     }
   }
 }

@@ -1,12 +1,12 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
-import { Readiness, type ReadinessCheck } from '@platform/service-kit';
+import { HealthDetail, type ReadinessCheck } from '@platform/service-kit';
 import { KAFKA } from './kafka-client';
 
-/** Readiness: the broker answers a metadata request. */
+/** Detailed health (never readiness: the outbox keeps writes going while Kafka is away): the broker answers a metadata request. */
 @Injectable()
-@Readiness()
-export class KafkaReadinessCheck implements ReadinessCheck, OnModuleDestroy {
+@HealthDetail()
+export class KafkaHealthCheck implements ReadinessCheck, OnModuleDestroy {
   readonly name = 'kafka';
   private admin?: Admin;
 

@@ -10,7 +10,7 @@ export interface OutboxBacklog {
   oldestAgeSeconds: number;
 }
 
-/** How far behind the relay is: for `/metrics` and for readiness. */
+/** How far behind the relay is: for `/metrics` and the detailed health. */
 @Injectable()
 export class OutboxStats implements OnModuleInit {
   constructor(

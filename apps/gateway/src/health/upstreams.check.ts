@@ -1,24 +1,22 @@
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from '@platform/service-kit';
-import type { FastifyReply } from 'fastify';
+import { Injectable } from '@nestjs/common';
+import { CheckFailed, HealthDetail, type ReadinessCheck } from '@platform/service-kit';
 import { Upstreams } from '../proxy/upstreams';
 
 const PROBE_TIMEOUT_MS = 1_000;
 
 /**
- * `GET /health`: the state of every upstream, for people and dashboards. Not a probe: the gateway's
- * own readiness (/health/ready) does not depend on upstreams, so one service down does not take
- * the whole edge out of rotation.
+ * The state of every upstream, in the gateway's detailed health (`GET /health`, management port),
+ * for people and dashboards. Never readiness: one service down must not take the whole edge out
+ * of rotation.
  */
-@ApiExcludeController()
-@Public()
-@Controller('health')
-export class UpstreamHealthController {
+@Injectable()
+@HealthDetail()
+export class UpstreamsHealthCheck implements ReadinessCheck {
+  readonly name = 'upstreams';
+
   constructor(private readonly upstreams: Upstreams) {}
 
-  @Get()
-  async upstreamStates(@Res({ passthrough: true }) reply: FastifyReply) {
+  async check() {
     const entries = await Promise.all(
       this.upstreams.all().map(async (upstream) => {
         const started = performance.now();
@@ -32,8 +30,9 @@ export class UpstreamHealthController {
         }
       }),
     );
-    const allUp = entries.every(([, state]) => state.status === 'up');
-    reply.status(allUp ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: allUp ? 'ok' : 'degraded', upstreams: Object.fromEntries(entries) };
+    const states = Object.fromEntries(entries);
+    const down = entries.filter(([, state]) => state.status !== 'up').map(([name]) => name);
+    if (down.length > 0) throw new CheckFailed(`not ready: ${down.join(', ')}`, states);
+    return states;
   }
 }
