@@ -149,7 +149,7 @@ export class Balancer {
   async remove(backend: string, server: string): Promise<void> {
     await this.command(`disable server be_${backend}/${server}`);
     await this.command(`shutdown sessions server be_${backend}/${server}`);
-    await waitFor(`${server} to have no connections`, async () => /Server deleted/.test(await this.command(`del server be_${backend}/${server}`, null)), 10_000, 100);
+    await waitFor(`${server} to have no connections`, async () => /Server deleted/.test(await this.command(`del server be_${backend}/${server}`, null)), 120_000, 500);
   }
 
   /** Each server's status as HAProxy sees it (`UP`, `DOWN`, `MAINT`, …), by backend and server. */

@@ -195,8 +195,9 @@ export class ServiceDeployment {
     await sleep(spec.preStopSeconds * 1000);
     const code = (await replica.process?.stop((spec.terminationGracePeriodSeconds - spec.preStopSeconds) * 1000)) ?? null;
     replica.state = 'stopped';
-    await balancer.remove(this.service, replica.name).catch((error: unknown) => this.context.log(`${replica.name}: ${(error as Error).message}`));
     this.replicas.splice(this.replicas.indexOf(replica), 1);
+    // In maintenance it gets no traffic; HAProxy lets it go once its last pooled connection has.
+    void balancer.remove(this.service, replica.name).catch((error: unknown) => this.context.log(`${replica.name}: ${(error as Error).message}`));
     return code;
   }
 }
