@@ -1,6 +1,10 @@
 import pg from 'pg';
 import { serviceDatabaseUrl, sleep, type LocalPlatform, type ServiceName } from '@platform/local-platform';
+import { measureCapacity, openLoop, recoveredAt } from './load.ts';
 import type { Traffic } from './traffic.ts';
+
+/** Overload: the admitted requests' p99 must stay under this (they are not left to queue without end). */
+const ADMITTED_P99_BOUND_MS = 1_000;
 
 export interface RehearsalContext {
   platform: LocalPlatform;
@@ -21,6 +25,8 @@ export interface Scenario {
   name: string;
   /** What it proves, one line (the README and docs/reliability.md list the same). */
   proves: string;
+  /** Load shed on purpose (503 or 429 with Retry-After) is the expected answer, not a failure. */
+  shedIsExpected?: boolean;
   run(context: RehearsalContext): Promise<ScenarioOutcome>;
 }
 
@@ -74,3 +80,28 @@ export function roll(service: ServiceName): Scenario {
     },
   };
 }
+
+/** Three times the measured capacity, open loop, at the edge: the excess must be shed fast and nothing may break. */
+export const overload: Scenario = {
+  name: 'overload',
+  proves: 'three times the measured capacity is shed fast (503 or 429 with Retry-After), admitted requests keep a bounded p99, no process crashes, full service returns within seconds',
+  shedIsExpected: true,
+  async run(context) {
+    const url = `${context.platform.url('gateway')}/api/v1/users/me`;
+    const headers = { authorization: `Bearer ${context.traffic.customers[0].accessToken}` };
+    const capacity = await measureCapacity(url, headers, context.ci ? 4 : 8);
+    const restartsBefore = (await context.platform.replicaList()).reduce((sum, replica) => sum + replica.restarts, 0);
+    const rate = Math.round(capacity * 3);
+    context.log(`  capacity ${Math.round(capacity)} req/s (authenticated reads through the edge); offering ${rate} req/s for ${context.ci ? 10 : 20} s`);
+    const load = await openLoop(url, headers, rate, context.ci ? 10 : 20);
+    const stoppedAt = Date.now();
+    const recovered = await recoveredAt(url, headers, 60_000);
+    const restarts = (await context.platform.replicaList()).reduce((sum, replica) => sum + replica.restarts, 0) - restartsBefore;
+    const failed = load.failed + restarts + (load.admittedP99Ms > ADMITTED_P99_BOUND_MS ? 1 : 0);
+    return {
+      recoverySeconds: (recovered - stoppedAt) / 1000,
+      ownRequests: { requests: load.sent, failed },
+      details: { capacityPerSecond: Math.round(capacity), offeredPerSecond: rate, ...load, restarts, admittedP99BoundMs: ADMITTED_P99_BOUND_MS },
+    };
+  },
+};

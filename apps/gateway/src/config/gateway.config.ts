@@ -44,6 +44,21 @@ export class GatewayConfig extends BaseServiceConfig {
   @Max(1_024)
   UPSTREAM_CONNECTIONS: number = 64;
 
+  /**
+   * Admission control: API requests this replica works on at once; one more is answered 503
+   * GATEWAY.OVERLOADED with Retry-After at once (live streams are not counted).
+   */
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  ADMISSION_MAX_IN_FLIGHT: number = 128;
+
+  /** Admission control: past this mean event-loop delay (the replica is short of CPU) API requests are shed the same way. */
+  @IsInt()
+  @Min(10)
+  @Max(10_000)
+  ADMISSION_MAX_EVENT_LOOP_DELAY_MS: number = 100;
+
   /** Extra attempts for idempotent methods, and POSTs with an Idempotency-Key, whose connection failed or was reset before any answer. */
   @IsInt()
   @Min(0)

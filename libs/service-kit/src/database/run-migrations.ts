@@ -1,5 +1,5 @@
 import { loadConfig } from '@platform/config';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { DatabaseConfig } from '../config/database.config';
 import type { ServiceIdentity } from '../config/service-identity';
 import { postgresOptions, type ServiceData } from './postgres-options';
@@ -8,8 +8,17 @@ import { postgresOptions, type ServiceData } from './postgres-options';
  * The `migrate` entry point of a service: `node migrate.js` applies pending migrations,
  * `node migrate.js revert` reverts the last one, `node migrate.js show` lists pending ones.
  * Each migration runs in its own transaction, as the service's own database role.
+ * `node migrate.js sql` prints every migration's statements without a database (what the
+ * migration lint check reads, and what a reviewer wants to see).
  */
 export function runMigrationsCli(service: ServiceIdentity, data: ServiceData, argv: string[] = process.argv.slice(2)): void {
+  if (argv[0] === 'sql') {
+    void printMigrationSql(data).catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    });
+    return;
+  }
   const run = async () => migrate(postgresOptions(service, data, loadConfig(DatabaseConfig)), argv[0] ?? 'up');
   run().catch((error) => {
     console.error(error instanceof Error ? error.message : error);
@@ -36,5 +45,20 @@ async function migrate(options: DataSourceOptions, command: string): Promise<voi
     }
   } finally {
     await dataSource.destroy();
+  }
+}
+
+/**
+ * Each migration's `up` statements, run against a query runner that only writes them down, as
+ * `-- migration: <name>` followed by the statements, each ending with a semicolon.
+ */
+export async function printMigrationSql(data: ServiceData, write: (text: string) => void = (text) => process.stdout.write(text)): Promise<void> {
+  const classes = (Array.isArray(data.migrations) ? data.migrations : Object.values(data.migrations)) as (new () => MigrationInterface)[];
+  for (const Migration of classes) {
+    const statements: string[] = [];
+    const recorder = { query: async (sql: string) => void statements.push(sql.trim().replace(/;$/, '')) } as unknown as QueryRunner;
+    const migration = new Migration();
+    await migration.up(recorder);
+    write(`-- migration: ${migration.name ?? Migration.name}\n${statements.map((statement) => `${statement};\n`).join('\n')}\n`);
   }
 }
