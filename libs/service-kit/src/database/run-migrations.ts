@@ -5,6 +5,13 @@ import type { ServiceIdentity } from '../config/service-identity';
 import { postgresOptions, type ServiceData } from './postgres-options';
 
 /**
+ * Every migration session waits at most this long for a lock, and lets no statement run longer:
+ * a migration queued behind a long transaction would otherwise hold every query of the service
+ * behind its own lock request (fail fast; the migration Job retries).
+ */
+const MIGRATION_SESSION = { lock_timeout: '5s', statement_timeout: '5min' };
+
+/**
  * The `migrate` entry point of a service: `node migrate.js` applies pending migrations,
  * `node migrate.js revert` reverts the last one, `node migrate.js show` lists pending ones.
  * Each migration runs in its own transaction, as the service's own database role.
@@ -19,7 +26,11 @@ export function runMigrationsCli(service: ServiceIdentity, data: ServiceData, ar
     });
     return;
   }
-  const run = async () => migrate(postgresOptions(service, data, loadConfig(DatabaseConfig)), argv[0] ?? 'up');
+  const run = async () => {
+    const options = postgresOptions(service, data, loadConfig(DatabaseConfig));
+    const session = Object.entries(MIGRATION_SESSION).map(([name, value]) => `-c ${name}=${value}`).join(' ');
+    return migrate({ ...options, extra: { ...options.extra, options: session } } as DataSourceOptions, argv[0] ?? 'up');
+  };
   run().catch((error) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
@@ -50,7 +61,8 @@ async function migrate(options: DataSourceOptions, command: string): Promise<voi
 
 /**
  * Each migration's `up` statements, run against a query runner that only writes them down, as
- * `-- migration: <name>` followed by the statements, each ending with a semicolon.
+ * `-- migration: <name>`, the session settings the runner sets, then the statements, each ending
+ * with a semicolon.
  */
 export async function printMigrationSql(data: ServiceData, write: (text: string) => void = (text) => process.stdout.write(text)): Promise<void> {
   const classes = (Array.isArray(data.migrations) ? data.migrations : Object.values(data.migrations)) as (new () => MigrationInterface)[];
@@ -59,6 +71,7 @@ export async function printMigrationSql(data: ServiceData, write: (text: string)
     const recorder = { query: async (sql: string) => void statements.push(sql.trim().replace(/;$/, '')) } as unknown as QueryRunner;
     const migration = new Migration();
     await migration.up(recorder);
-    write(`-- migration: ${migration.name ?? Migration.name}\n${statements.map((statement) => `${statement};\n`).join('\n')}\n`);
+    const session = Object.entries(MIGRATION_SESSION).map(([name, value]) => `SET ${name} = '${value}';\n`).join('');
+    write(`-- migration: ${migration.name ?? Migration.name}${migration.transaction === false ? ' (outside a transaction)' : ''}\n${session}\n${statements.map((statement) => `${statement};\n`).join('\n')}\n`);
   }
 }
