@@ -7,12 +7,12 @@ import { ORDER_SERVICE_DATA } from './database/database.options';
 import { AdminOrdersHttpController } from './orders/admin-orders.http.controller';
 import { OrdersHttpController } from './orders/orders.http.controller';
 import { OrdersService } from './orders/orders.service';
-import { OrderSettlementService } from './settlement/order-settlement.service';
-import { SettlementEventsController } from './settlement/settlement.events.controller';
+import { UserEventsService } from './user-events/user-events.service';
+import { UsersEventsController } from './user-events/users.events.controller';
 
 @Module({
   imports: [DatabaseModule.forRoot(ORDER_SERVICE_DATA), MessagingModule.forRoot({ publish: true, consume: true }), AuthModule.forRoot()],
-  controllers: [OrdersHttpController, AdminOrdersHttpController, SettlementEventsController],
-  providers: [OrdersService, CustomersService, OrderSettlementService],
+  controllers: [OrdersHttpController, AdminOrdersHttpController, UsersEventsController],
+  providers: [OrdersService, CustomersService, UserEventsService],
 })
 export class AppModule {}

@@ -45,14 +45,16 @@ describe('orders and notifications through the gateway', () => {
     expect(welcome).toEqual(expect.objectContaining({ type: 'welcome', title: 'Welcome, Ada!', readAt: null }));
   });
 
-  it('creates an order PENDING with its total, confirms it from the customer copy, and notifies', async () => {
+  it('answers a new order CONFIRMED from the customer copy, with its total, and notifies', async () => {
     const user = await registerUser(api());
+    // order-service's copy of the user comes from user.registered; until then an order would wait PENDING.
+    await eventually(async () => expect(await platform.queryAs('order-service', 'SELECT 1 FROM customers WHERE user_id = $1', [user.id])).toHaveLength(1), 20_000);
 
     const order = await placeOrder(user);
     expect(order).toEqual({
       id: expect.any(String),
       userId: user.id,
-      status: 'PENDING',
+      status: 'CONFIRMED',
       currency: 'EUR',
       items: anOrder.items,
       total: 2 * 1999 + 250,
@@ -60,7 +62,7 @@ describe('orders and notifications through the gateway', () => {
       updatedAt: expect.any(String),
     });
 
-    await eventually(async () => expect(await statusOf(user, order.id)).toBe('CONFIRMED'));
+    expect(await statusOf(user, order.id)).toBe('CONFIRMED');
     const confirmed = await eventually(async () => {
       const match = (await notificationsOf(user)).find((n) => n.type === 'order-confirmed');
       expect(match).toBeDefined();

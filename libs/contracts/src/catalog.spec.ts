@@ -34,6 +34,11 @@ describe('event catalog', () => {
     }
   });
 
+  it('has no service consume its own events: a fact is decided where it is written, not again on its way back', () => {
+    const selfConsumed = EventCatalog.filter((definition) => definition.consumers.includes(definition.producer)).map((definition) => definition.type);
+    expect(selfConsumed).toEqual([]);
+  });
+
   it('round-trips an event through the Kafka binary-mode message', () => {
     const event = createEvent(UserRegistered, registered, '/user-service');
     const message = toEventMessage(event);

@@ -13,6 +13,8 @@ import { OutboxRelay } from './outbox/outbox-relay';
 import { OutboxStats } from './outbox/outbox-stats';
 import { OutboxHealthCheck } from './outbox/outbox.check';
 import { Outbox } from './outbox/outbox';
+import { EventTimelineController } from './timeline/event-timeline.controller';
+import { EventTimeline } from './timeline/event-timeline';
 
 export interface MessagingModuleOptions {
   /** The service writes events: its outbox, the relay that publishes it, outbox metrics and health. */
@@ -38,7 +40,8 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       global: true,
-      providers: [kafka, TopicProvisioner, KafkaHealthCheck, ...publishing, ...consuming],
+      controllers: [EventTimelineController],
+      providers: [kafka, TopicProvisioner, KafkaHealthCheck, EventTimeline, ...publishing, ...consuming],
       exports: [KAFKA, ...(options.publish ? [Outbox, OutboxStats] : [])],
     };
   }

@@ -24,11 +24,12 @@ import { AppTransport, type TransportConnector } from './transport-connector';
 
 export const API_PREFIX = 'api/v1';
 
-/** Routes served outside `/api/v1`: operations endpoints and the JWKS. */
+/** Routes served outside `/api/v1`: operations endpoints (management port: metrics, health, debug) and the JWKS. */
 const UNPREFIXED_ROUTES = [
   { path: 'health', method: RequestMethod.ALL },
   { path: 'health/{*rest}', method: RequestMethod.ALL },
   { path: 'metrics', method: RequestMethod.GET },
+  { path: 'debug/{*rest}', method: RequestMethod.GET },
   { path: '.well-known/{*rest}', method: RequestMethod.GET },
   { path: 'docs', method: RequestMethod.ALL },
   { path: 'docs/{*rest}', method: RequestMethod.ALL },

@@ -1,3 +1,6 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from '@platform/local-platform';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Pool } from 'undici';
 
@@ -19,4 +22,16 @@ export async function startBareProxy(upstream: string, port: number): Promise<Fa
   app.addHook('onClose', async () => pool.close());
   await app.listen({ port, host: '127.0.0.1' });
   return app;
+}
+
+/** The bare proxy in a process of its own (bare-proxy.process.ts), as the gateway runs, so that its CPU can be read like the gateway's. */
+export function forkBareProxy(upstream: string, port: number): Promise<{ pid: number; close: () => Promise<void> }> {
+  const child: ChildProcess = fork(join(REPO_ROOT, 'tools', 'bench', 'src', 'bare-proxy.process.ts'), [upstream, String(port)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    child.once('message', () => resolve({ pid: child.pid ?? 0, close: () => (child.kill('SIGTERM'), exited) }));
+    child.once('exit', (code) => reject(new Error(`the bare proxy exited with ${code}`)));
+  });
 }

@@ -15,10 +15,10 @@ export class OrdersRoutes {
   constructor(private readonly proxy: ProxyService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Place an order', description: 'Created PENDING; confirmed (or rejected) asynchronously. Money in minor units.' })
+  @ApiOperation({ summary: 'Place an order', description: 'Decided when it is created: CONFIRMED, or REJECTED when the account was deleted; PENDING only while order-service has not yet heard of a just-registered account (decided as soon as it does). Money in minor units.' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and body return the same order; same key, other body: 422.', schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\x21-\x7e]+$' }, example: 'order-2024-06-01-0001' })
   @ApiBody({ type: CreateOrderRequest, examples: { books: { summary: 'Two books and a pen', value: { currency: 'EUR', items: [{ sku: 'BOOK-1', quantity: 2, unitPrice: 1999 }, { sku: 'PEN-7', quantity: 1, unitPrice: 250 }] } } } })
-  @ApiCreatedResponse({ type: OrderResponse, description: 'The order, PENDING (or the one created earlier with the same Idempotency-Key and body).' })
+  @ApiCreatedResponse({ type: OrderResponse, description: 'The order with its decision (or the one created earlier with the same Idempotency-Key and body).' })
   @ApiProblems(422)
   create(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     return this.proxy.forward('order-service', request, reply);

@@ -1,9 +1,10 @@
 import { Test } from '@nestjs/testing';
-import { OrderCancelled, OrderCreated } from '@platform/contracts';
+import { OrderCancelled, OrderConfirmed, OrderCreated, OrderRejected } from '@platform/contracts';
 import { Outbox } from '@platform/messaging';
 import { DataSource } from 'typeorm';
+import { CustomersService, type CustomerStanding } from '../customers/customers.service';
 import { anOrder, OWNER } from './order.fixtures';
-import type { OrderEntity } from './order.entity';
+import { OrderEntity } from './order.entity';
 import { OrdersService } from './orders.service';
 
 const STRANGER = '22222222-2222-4222-8222-222222222222';
@@ -11,24 +12,34 @@ const STRANGER = '22222222-2222-4222-8222-222222222222';
 describe('OrdersService', () => {
   let service: OrdersService;
   let stored: OrderEntity | null;
-  const outbox = { add: jest.fn() };
+  let standing: CustomerStanding;
+  /** What the transaction did, in order. */
+  let steps: string[];
+  const outbox = { add: jest.fn(async (_manager: unknown, definition: { type: string }) => steps.push(`outbox ${definition.type}`)) };
   const manager = {
     findOne: jest.fn(async () => stored),
-    update: jest.fn(async () => ({ affected: 1 })),
     find: jest.fn(async () => (stored ? [stored] : [])),
-    insert: jest.fn(async () => undefined),
+    update: jest.fn(async () => ({ affected: 1 })),
+    insert: jest.fn(async (_entity: unknown, order: OrderEntity) => steps.push(`insert ${order.status} ${order.userId ?? 'anonymous'}`)),
   };
-  const transaction = jest.fn(async (work: (m: typeof manager) => Promise<unknown>) => work(manager));
+  const transaction = jest.fn(async (work: (m: typeof manager) => Promise<unknown>) => {
+    const result = await work(manager);
+    steps.push('commit');
+    return result;
+  });
   const repository = { findOneBy: jest.fn(async (where: Partial<OrderEntity>) => (stored && stored.id === where.id && stored.userId === where.userId ? stored : null)) };
+  const customers = { standingForNewOrder: jest.fn(async () => standing) };
 
   beforeEach(async () => {
     jest.clearAllMocks();
-    transaction.mockImplementation(async (work) => work(manager));
+    steps = [];
     stored = anOrder();
+    standing = 'active';
     const moduleRef = await Test.createTestingModule({
       providers: [
         OrdersService,
         { provide: Outbox, useValue: outbox },
+        { provide: CustomersService, useValue: customers },
         { provide: DataSource, useValue: { transaction, getRepository: () => repository } },
       ],
     }).compile();
@@ -54,42 +65,67 @@ describe('OrdersService', () => {
     expect(outbox.add).toHaveBeenCalledWith(manager, OrderCancelled, expect.objectContaining({ orderId: order.id, userId: OWNER, reason: 'customer-request' }));
   });
 
-  describe('a new order', () => {
+  describe('a new order is decided in the transaction that creates it, from the customer copy', () => {
     const request = { currency: 'EUR', items: [{ sku: 'A-1', quantity: 2, unitPrice: 500 }] };
 
-    it('is told to the created-listeners once its transaction has committed, PENDING', async () => {
-      const events: string[] = [];
-      outbox.add.mockImplementationOnce(async () => events.push('order.created written'));
-      transaction.mockImplementationOnce(async (work) => {
-        const result = await work(manager);
-        events.push('committed');
-        return result;
-      });
-      service.onCreated((order) => events.push(`listener: ${order.status} ${order.total}`));
+    it('CONFIRMED when the copy knows the customer: order.created and order.confirmed commit with it', async () => {
       const { order, created } = await service.create(OWNER, request);
       expect(created).toBe(true);
-      expect(outbox.add).toHaveBeenCalledWith(manager, OrderCreated, expect.objectContaining({ orderId: order.id, total: 1000 }));
-      expect(events).toEqual(['order.created written', 'committed', 'listener: PENDING 1000']);
+      expect(order).toMatchObject({ status: 'CONFIRMED', userId: OWNER, total: 1000 });
+      expect(customers.standingForNewOrder).toHaveBeenCalledWith(manager, OWNER);
+      expect(steps).toEqual([`insert CONFIRMED ${OWNER}`, 'outbox order.created', 'outbox order.confirmed', 'commit']);
+      expect(outbox.add).toHaveBeenCalledWith(manager, OrderCreated, expect.objectContaining({ orderId: order.id, userId: OWNER, total: 1000 }));
+      expect(outbox.add).toHaveBeenCalledWith(manager, OrderConfirmed, expect.objectContaining({ orderId: order.id, userId: OWNER, total: 1000, currency: 'EUR' }));
     });
 
-    it('is answered even if a listener throws (it is committed; its order.created does the rest)', async () => {
-      service.onCreated(() => {
-        throw new Error('listener bug');
-      });
-      await expect(service.create(OWNER, request)).resolves.toMatchObject({ created: true, order: { status: 'PENDING' } });
+    it('REJECTED, and stored anonymous, when the customer was erased (a token outlives its account)', async () => {
+      standing = 'erased';
+      const { order } = await service.create(OWNER, request, 'key-of-an-erased-user');
+      expect(order).toMatchObject({ status: 'REJECTED', userId: OWNER });
+      expect(steps).toEqual(['insert REJECTED anonymous', 'outbox order.created', 'outbox order.rejected', 'commit']);
+      expect(manager.insert).toHaveBeenCalledWith(OrderEntity, expect.objectContaining({ userId: null, idempotencyKey: null, requestHash: null }));
+      expect(outbox.add).toHaveBeenCalledWith(manager, OrderRejected, expect.objectContaining({ orderId: order.id, userId: OWNER, reason: 'customer-deleted' }));
     });
 
-    it('is not told again for an idempotent repeat, nor when its transaction fails', async () => {
+    it('PENDING, with order.created only, while the copy has not heard of the customer', async () => {
+      standing = 'unknown';
+      const { order } = await service.create(OWNER, request);
+      expect(order.status).toBe('PENDING');
+      expect(steps).toEqual([`insert PENDING ${OWNER}`, 'outbox order.created', 'commit']);
+    });
+
+    it('is not placed again for an idempotent repeat', async () => {
       const first = await service.create(OWNER, request, 'key-1');
-      const listener = jest.fn();
-      service.onCreated(listener);
       repository.findOneBy.mockResolvedValueOnce(first.order);
       const repeat = await service.create(OWNER, request, 'key-1');
-      expect(repeat.order).toBe(first.order);
-      expect(repeat.created).toBe(false);
-      manager.insert.mockRejectedValueOnce(new Error('connection terminated'));
-      await expect(service.create(OWNER, request)).rejects.toThrow('connection terminated');
-      expect(listener).not.toHaveBeenCalled();
+      expect(repeat).toEqual({ order: first.order, created: false });
+      expect(transaction).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  describe('orders that waited for their customer', () => {
+    it('are confirmed, oldest first, when the copy learns the customer', async () => {
+      await service.decideWaitingOrders(manager as never, OWNER);
+      expect(manager.find).toHaveBeenCalledWith(OrderEntity, expect.objectContaining({ where: { userId: OWNER, status: 'PENDING' }, order: { createdAt: 'ASC' } }));
+      expect(stored!.status).toBe('CONFIRMED');
+      expect(manager.update).toHaveBeenCalledWith(OrderEntity, { id: stored!.id }, expect.objectContaining({ status: 'CONFIRMED' }));
+      expect(outbox.add).toHaveBeenCalledWith(manager, OrderConfirmed, expect.objectContaining({ orderId: stored!.id, userId: OWNER }));
+    });
+  });
+
+  describe('erasure', () => {
+    it('rejects a PENDING order with its event and anonymises every order of the user', async () => {
+      await service.closeForErasure(manager as never, OWNER);
+      expect(stored).toMatchObject({ status: 'REJECTED', userId: null });
+      expect(outbox.add).toHaveBeenCalledWith(manager, OrderRejected, expect.objectContaining({ orderId: stored!.id, userId: OWNER, reason: 'customer-deleted' }));
+      expect(manager.update).toHaveBeenLastCalledWith(OrderEntity, { userId: OWNER }, { userId: null, idempotencyKey: null, requestHash: null });
+    });
+
+    it('cancels a CONFIRMED order with its event', async () => {
+      stored = anOrder({ status: 'CONFIRMED' });
+      await service.closeForErasure(manager as never, OWNER);
+      expect(stored.status).toBe('CANCELLED');
+      expect(outbox.add).toHaveBeenCalledWith(manager, OrderCancelled, expect.objectContaining({ userId: OWNER, reason: 'customer-deleted' }));
     });
   });
 });

@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
-import { OrderCancelled, OrderCreated, OrderDelivered, OrderShipped, type AdminSettableStatus, type OrderStatus } from '@platform/contracts';
+import { Injectable } from '@nestjs/common';
+import { OrderCancelled, OrderConfirmed, OrderCreated, OrderDelivered, OrderRejected, OrderShipped, type AdminSettableStatus, type OrderStatus } from '@platform/contracts';
 import { Outbox } from '@platform/messaging';
 import { DomainError, isUniqueViolation, keysetPage } from '@platform/service-kit';
-import { DataSource, type EntityManager } from 'typeorm';
-import { applyTransition, orderTotal } from './order-rules';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { CustomersService, type CustomerStanding } from '../customers/customers.service';
+import { applyTransition, OPEN_STATUSES, orderTotal } from './order-rules';
 import { OrderEntity, type OrderLine } from './order.entity';
 
 /** What a customer orders: a currency and its lines. */
@@ -26,26 +27,16 @@ function requestHash(request: NewOrder): string {
 
 @Injectable()
 export class OrdersService {
-  private readonly logger = new Logger(OrdersService.name);
-  private readonly createdListeners: ((order: OrderEntity) => void)[] = [];
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
+    private readonly customers: CustomersService,
   ) {}
 
   /**
-   * Calls `listener` with each new order once its transaction has committed, before the creator
-   * gets it back (not for an idempotent repeat). The listener must not hold the request; if it
-   * throws, that is logged and the order is answered all the same.
-   */
-  onCreated(listener: (order: OrderEntity) => void): void {
-    this.createdListeners.push(listener);
-  }
-
-  /**
-   * Accepts an order as PENDING and records `order.created` with it. With an Idempotency-Key, a
-   * repeat of the same request returns the first order; the same key with another body is a 422.
+   * Places an order and decides it in the same transaction, from the customer copy (`decide`), with
+   * `order.created` and the decision's event. With an Idempotency-Key, a repeat of the same request
+   * returns the first order; the same key with another body is a 422.
    */
   async create(userId: string, request: NewOrder, idempotencyKey?: string): Promise<CreatedOrder> {
     const hash = requestHash(request);
@@ -68,6 +59,7 @@ export class OrdersService {
     });
     try {
       await this.dataSource.transaction(async (manager) => {
+        const recordDecision = this.decide(order, await this.customers.standingForNewOrder(manager, userId));
         await manager.insert(OrderEntity, order);
         await this.outbox.add(manager, OrderCreated, {
           orderId: order.id,
@@ -77,6 +69,7 @@ export class OrdersService {
           total: order.total,
           createdAt: now.toISOString(),
         });
+        await recordDecision?.(manager);
       });
     } catch (error) {
       // Two requests with one key raced; the loser answers with the winner's order.
@@ -85,15 +78,33 @@ export class OrdersService {
       if (earlier) return { order: earlier, created: false };
       throw error;
     }
-    for (const listener of this.createdListeners) {
-      try {
-        listener(order);
-      } catch (error) {
-        // The order is committed: its creator gets it, and its order.created does the rest.
-        this.logger.error({ err: error, orderId: order.id }, 'a listener of new orders failed');
+    // A rejected order is kept anonymous; its placer is still answered as who they are.
+    return { order: order.userId ? order : Object.assign(new OrderEntity(), order, { userId }), created: true };
+  }
+
+  /** The copy has just learnt the customer (`user.registered`): the orders that waited for them are decided now. */
+  async decideWaitingOrders(manager: EntityManager, userId: string): Promise<void> {
+    const waiting = await manager.find(OrderEntity, { where: { userId, status: 'PENDING' }, order: { createdAt: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    for (const order of waiting) {
+      const recordDecision = this.decide(order, 'active');
+      await storeTransition(manager, order);
+      await recordDecision?.(manager);
+    }
+  }
+
+  /** Erasure: open orders are rejected or cancelled (with their events) and every order of the user is anonymised. */
+  async closeForErasure(manager: EntityManager, userId: string): Promise<void> {
+    const open = await manager.find(OrderEntity, { where: { userId, status: In([...OPEN_STATUSES]) }, order: { createdAt: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    for (const order of open) {
+      if (order.status === 'PENDING') {
+        const recordDecision = this.decide(order, 'erased');
+        await storeTransition(manager, order);
+        await recordDecision?.(manager);
+      } else {
+        await this.cancelInTransaction(manager, order, 'customer-deleted');
       }
     }
-    return { order, created: true };
+    await manager.update(OrderEntity, { userId }, { userId: null, idempotencyKey: null, requestHash: null });
   }
 
   list(userId: string, limit: number, cursor?: string) {
@@ -131,10 +142,28 @@ export class OrdersService {
   }
 
   /** Cancels a locked order inside the caller's transaction, with its event (by its owner or by erasure). */
-  async cancelInTransaction(manager: EntityManager, order: OrderEntity, reason: 'customer-request' | 'customer-deleted'): Promise<void> {
+  private async cancelInTransaction(manager: EntityManager, order: OrderEntity, reason: 'customer-request' | 'customer-deleted'): Promise<void> {
     const occurredAt = applyTransition(order, 'CANCELLED');
     await storeTransition(manager, order);
     await this.outbox.add(manager, OrderCancelled, { orderId: order.id, userId: order.userId as string, reason, occurredAt });
+  }
+
+  /**
+   * The one place an order is decided, from the customer copy: CONFIRMED when it knows the
+   * customer, REJECTED (and anonymised) when the customer was erased, left PENDING while it has not
+   * heard of them. Changes the PENDING order in memory and returns what records the decision's
+   * event; nothing while the order stays PENDING.
+   */
+  private decide(order: OrderEntity, standing: CustomerStanding): ((manager: EntityManager) => Promise<unknown>) | undefined {
+    const userId = order.userId as string;
+    if (standing === 'unknown') return undefined;
+    if (standing === 'active') {
+      const occurredAt = applyTransition(order, 'CONFIRMED');
+      return (manager) => this.outbox.add(manager, OrderConfirmed, { orderId: order.id, userId, currency: order.currency, total: order.total, occurredAt });
+    }
+    const occurredAt = applyTransition(order, 'REJECTED');
+    Object.assign(order, { userId: null, idempotencyKey: null, requestHash: null });
+    return (manager) => this.outbox.add(manager, OrderRejected, { orderId: order.id, userId, reason: 'customer-deleted', occurredAt });
   }
 
   private async lock(manager: EntityManager, orderId: string): Promise<OrderEntity> {
@@ -160,6 +189,6 @@ export class OrdersService {
  * Writes a locked order's transition (status, time, and the owner an erasure cleared) with one
  * UPDATE: `save()` would first reload the row it was just handed to find what changed.
  */
-export async function storeTransition(manager: EntityManager, order: OrderEntity): Promise<void> {
+async function storeTransition(manager: EntityManager, order: OrderEntity): Promise<void> {
   await manager.update(OrderEntity, { id: order.id }, { status: order.status, updatedAt: order.updatedAt, userId: order.userId });
 }

@@ -36,6 +36,7 @@ export const OrderCreated = defineEvent({
   payload: OrderCreatedV1,
   key: (p) => p.orderId,
   producer: 'order-service',
-  consumers: ['order-service'],
-  description: 'An order was accepted as PENDING. Order-service confirms or rejects it from its own copy of the user.',
+  // Published for whoever needs new orders; order-service decides an order where it creates it and never consumes its own events.
+  consumers: [],
+  description: 'An order was placed. Order-service decided it in the same transaction: order.confirmed or order.rejected follows at once, or, while its copy had not heard of the user, when user.registered arrives.',
 });

@@ -82,6 +82,15 @@ export class MessagingConfig {
   @Max(64)
   EVENT_PARTITION_CONCURRENCY: number = 12;
 
+  /**
+   * Keep when each of the last 20 000 events passed each step in this process (commit, NOTIFY,
+   * claim, produce, ack, fetch, handler, commit), served at GET /debug/event-timeline on the
+   * management port: `./platform bench` reads it to see where an event waits.
+   */
+  @BooleanFlag()
+  @IsBoolean()
+  EVENT_TIMELINE: boolean = false;
+
   /** Must outlive the topics' retention, or a replay from the earliest offset could redo old events. */
   @IsInt()
   @Min(3_600_000)

@@ -5,6 +5,7 @@ import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { MessagingConfig } from '../config/messaging.config';
 import { KAFKA } from '../kafka/kafka-client';
+import { EventTimeline } from '../timeline/event-timeline';
 import { KafkaEventServer } from './kafka-event.server';
 import { RethrowRpcExceptionsFilter } from './rethrow.filter';
 
@@ -17,10 +18,11 @@ export class EventConsumerConnector implements TransportConnector {
     @Inject(SERVICE) private readonly service: ServiceIdentity,
     private readonly config: MessagingConfig,
     private readonly dataSource: DataSource,
+    private readonly timeline: EventTimeline,
   ) {}
 
   connect(app: INestApplication): void {
-    const server = new KafkaEventServer({ kafka: this.kafka, consumerGroup: this.service.name, schema: this.service.schema as string, dataSource: this.dataSource, config: this.config });
+    const server = new KafkaEventServer({ kafka: this.kafka, consumerGroup: this.service.name, schema: this.service.schema as string, dataSource: this.dataSource, config: this.config, timeline: this.timeline });
     // Deferred so the filter can be registered first; then initialised the way Nest does it for a
     // hybrid app (the app's lifecycle hooks already run once, they must not run again).
     const microservice = app.connectMicroservice({ strategy: server }, { inheritAppConfig: false, deferInitialization: true }) as NestMicroservice;

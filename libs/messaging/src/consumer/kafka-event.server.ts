@@ -12,6 +12,7 @@ import { KAFKA_RETRY } from '../kafka/kafka-client';
 import { topicLayout } from '../kafka/topic-provisioner';
 import { ensureTopics } from '../kafka/topics';
 import { backoffDelay, sleep } from '../retry/backoff';
+import type { EventTimeline } from '../timeline/event-timeline';
 import { ConsumerLag } from './consumer-lag';
 import { EventProcessor, type EventHandler } from './event-processor';
 
@@ -22,6 +23,7 @@ export interface KafkaEventServerOptions {
   schema: string;
   dataSource: DataSource;
   config: MessagingConfig;
+  timeline: EventTimeline;
 }
 
 /**
@@ -54,6 +56,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       deadLetters: this.deadLetters,
       config: options.config,
       isRunning: () => this.running,
+      timeline: options.timeline,
     });
   }
 

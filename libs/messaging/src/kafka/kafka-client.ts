@@ -1,6 +1,5 @@
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type RetryOptions } from 'kafkajs';
 import { Logger } from '@nestjs/common';
-import { fixKafkaRequestQueue } from './request-queue.fix';
 
 export interface KafkaConnectionOptions {
   brokers: string[];
@@ -22,7 +21,6 @@ export const KAFKA_RETRY: RetryOptions = { initialRetryTime: 200, maxRetryTime: 
 
 /** One kafkajs client per process, logging through the service's logger. */
 export function createKafka(options: KafkaConnectionOptions): Kafka {
-  fixKafkaRequestQueue();
   const kafkaLogger = new Logger('kafkajs');
   return new Kafka({
     clientId: options.clientId,

@@ -3,6 +3,7 @@ import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, ty
 import { suppressTracing } from '@opentelemetry/core';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { KAFKA } from '../kafka/kafka-client';
+import { EventTimeline, wallClock } from '../timeline/event-timeline';
 import type { OutboxRow } from './outbox-row';
 
 type Message = { key: string; value: string; headers: Record<string, string> };
@@ -19,7 +20,10 @@ export class OutboxPublisher implements OnModuleDestroy {
   private readonly tracer = trace.getTracer('@platform/messaging');
   private connected = false;
 
-  constructor(@Inject(KAFKA) kafka: Kafka) {
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    private readonly timeline: EventTimeline,
+  ) {
     this.producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
   }
@@ -60,9 +64,15 @@ export class OutboxPublisher implements OnModuleDestroy {
       byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), { key: row.message_key, value: row.payload, headers }]);
     }
     try {
+      const sent = wallClock();
       await context.with(suppressTracing(ROOT_CONTEXT), () =>
         this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) }),
       );
+      const acked = wallClock();
+      for (const row of rows) {
+        this.timeline.mark(row.headers['ce_id'], 'produceSent', sent);
+        this.timeline.mark(row.headers['ce_id'], 'acked', acked);
+      }
     } catch (error) {
       for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       throw error;

@@ -6,12 +6,13 @@ import { MessagingConfig } from '../config/messaging.config';
 import { backoffDelay, sleep } from '../retry/backoff';
 import { WakeableSleep } from '../retry/wakeable-sleep';
 import { messagingTable } from '../schema/messaging-tables';
+import { EventTimeline, wallClock } from '../timeline/event-timeline';
 import { OutboxCleanup } from './outbox-cleanup';
 import { OutboxListener } from './outbox-listener';
 import { OutboxPublisher } from './outbox-publisher';
 import type { OutboxRow } from './outbox-row';
 
-const published = counter('outbox_published_total', 'Outbox rows the relay published to Kafka.', ['event_type']);
+const publishedTotal = counter('outbox_published_total', 'Outbox rows the relay published to Kafka.', ['event_type']);
 
 const BLOCKED_RETRY_MS = 50;
 
@@ -31,6 +32,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly claim: string;
   private running = false;
   private loop?: Promise<void>;
+  /** When the last NOTIFY arrived (for the event timeline). */
+  private notifiedAt = 0;
 
   constructor(
     private readonly config: MessagingConfig,
@@ -39,6 +42,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly publisher: OutboxPublisher,
     private readonly listener: OutboxListener,
     private readonly cleanup: OutboxCleanup,
+    private readonly timeline: EventTimeline,
   ) {
     this.table = messagingTable(service.schema as string, 'outbox');
     // One round trip claims a batch and tells which of its rows wait for an earlier unsent row of
@@ -58,7 +62,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     if (!this.config.OUTBOX_RELAY_ENABLED) return;
     this.running = true;
     this.loop = this.run();
-    this.listener.start(() => this.sleeper.wake());
+    this.listener.start(() => {
+      this.notifiedAt = wallClock();
+      this.sleeper.wake();
+    });
     this.cleanup.start();
   }
 
@@ -101,9 +108,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private async publishBatch(): Promise<{ claimed: number; blocked: number }> {
     let failure: unknown;
+    let published: OutboxRow[] = [];
+    const notifiedAt = this.notifiedAt;
     const result = await this.dataSource.transaction(async (manager) => {
       const rows: (OutboxRow & { blocked: boolean })[] = await manager.query(this.claim, [this.config.OUTBOX_BATCH_SIZE]);
       if (rows.length === 0) return { claimed: 0, blocked: 0 };
+      const claimedAt = wallClock();
+      for (const row of rows) {
+        this.timeline.mark(row.headers['ce_id'], 'notified', notifiedAt);
+        this.timeline.mark(row.headers['ce_id'], 'claimed', claimedAt);
+      }
       const ready = rows.filter((row) => !row.blocked);
       const blocked = rows.length - ready.length;
       if (ready.length === 0) return { claimed: rows.length, blocked };
@@ -116,10 +130,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         return { claimed: rows.length, blocked };
       }
       await manager.query(`UPDATE ${this.table} SET "sent_at" = now(), "attempts" = "attempts" + 1 WHERE "id" = ANY($1::bigint[])`, [ids]);
-      for (const row of ready) published.inc({ event_type: row.event_type });
+      published = ready;
       return { claimed: rows.length, blocked };
     });
     if (failure) throw failure;
+    const committedAt = wallClock();
+    for (const row of published) {
+      publishedTotal.inc({ event_type: row.event_type });
+      this.timeline.mark(row.headers['ce_id'], 'relayCommitted', committedAt);
+    }
     return result;
   }
 }

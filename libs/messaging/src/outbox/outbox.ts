@@ -4,6 +4,7 @@ import { createEvent, toEventMessage, type EventDefinition, type PayloadOf } fro
 import { SERVICE, type ServiceIdentity } from '@platform/service-kit';
 import type { EntityManager } from 'typeorm';
 import { messagingTable } from '../schema/messaging-tables';
+import { EventTimeline } from '../timeline/event-timeline';
 
 /**
  * Records events in the service's outbox table, inside the caller's transaction: the state change
@@ -13,7 +14,10 @@ import { messagingTable } from '../schema/messaging-tables';
 export class Outbox {
   private readonly table: string;
 
-  constructor(@Inject(SERVICE) private readonly service: ServiceIdentity) {
+  constructor(
+    @Inject(SERVICE) private readonly service: ServiceIdentity,
+    private readonly timeline: EventTimeline,
+  ) {
     this.table = messagingTable(service.schema as string, 'outbox');
   }
 
@@ -31,6 +35,7 @@ export class Outbox {
        VALUES ($1, $2, $3, $4, $5, $6)`,
       [event.id, event.type, definition.topic, message.key, JSON.stringify(headers), message.value],
     );
+    this.timeline.writtenIn(manager.queryRunner, event.id);
     return event.id;
   }
 

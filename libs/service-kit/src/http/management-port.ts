@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:net';
 import { buildProblem } from '../problem/problem-details';
 import { sendProblem } from '../problem/problem-details.filter';
 
-/** Served on the management port only: Prometheus scrapes and the detailed health of the gateway. */
-const MANAGEMENT_ONLY = /^\/(metrics|health)\/?(\?|$)/;
+/** Served on the management port only: Prometheus scrapes, the detailed health, and /debug/* diagnostics. */
+const MANAGEMENT_ONLY = /^\/(metrics|health|debug\/[a-z-]+)\/?(\?|$)/;
 /** Served on both ports: the probes. */
 const PROBES = /^\/health\/(live|ready)\/?(\?|$)/;
 
