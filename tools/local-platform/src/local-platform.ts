@@ -51,6 +51,8 @@ export interface LocalPlatformOptions {
    * it, one process per service listens on the service's ports itself (the e2e suites).
    */
   replicas?: { count: number; workDir: string };
+  /** Balanced mode: start these services from these images (an older release) instead of their current build. */
+  images?: Partial<Record<ServiceName, ServiceImage>>;
 }
 
 /**
@@ -104,7 +106,7 @@ export class LocalPlatform {
     const mailCatcher = options.smtpUrl ? undefined : await new MailCatcher({ smtpPort: await freePort() }).start();
     const platform = new LocalPlatform(options, kafka, mailCatcher);
     try {
-      for (const service of BACKEND_SERVICES) log(`${service}: ${runMigrations(service, options.database)}`);
+      for (const service of BACKEND_SERVICES) log(`${service}: ${runMigrations(service, options.database, options.images?.[service])}`);
       if (options.replicas) await platform.startDeployments(options.replicas, log);
       else await Promise.all(SERVICE_NAMES.map((service) => platform.startService(service)));
       if (options.prometheus) {
@@ -171,7 +173,7 @@ export class LocalPlatform {
     }
     // Backends first: the gateway's start-up fetches nothing, but the others need user-service's JWKS on first use.
     for (const group of [['user-service'], ['order-service', 'notification-service'], ['gateway']] as ServiceName[][]) {
-      await Promise.all(group.map((service) => this.deployment(service).scaleTo(replicas.count, snapshotImage(service, join(replicas.workDir, 'images'), 'start'))));
+      await Promise.all(group.map((service) => this.deployment(service).scaleTo(replicas.count, this.options.images?.[service] ?? snapshotImage(service, join(replicas.workDir, 'images'), 'start'))));
     }
   }
 

@@ -6,15 +6,20 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort, LocalPlatform, postgresFromEnvironment, REPO_ROOT, SERVICE_NAMES, type LocalPlatformOptions } from '@platform/local-platform';
+import { freePort, LocalPlatform, postgresFromEnvironment, REPO_ROOT, SERVICE_NAMES, type LocalPlatformOptions, type ServiceName } from '@platform/local-platform';
 import { collectFacts, decisionsOnTopic, settle, tally, type LedgerTotals, type Sources } from './ledger.ts';
-import { kafkaFreeze, overload, roll, type Scenario, type ScenarioOutcome } from './scenarios.ts';
+import { buildRelease, releasesBefore } from './releases.ts';
+import { expandContract, kafkaFreeze, overload, roll, type Scenario, type ScenarioOutcome } from './scenarios.ts';
 import { Traffic, type RequestRecord } from './traffic.ts';
 
 const WORK_DIR = join(REPO_ROOT, 'tmp', 'rehearsal');
 const REPLICAS = 2;
 
-const SCENARIOS: Scenario[] = [kafkaFreeze, roll('gateway'), roll('user-service'), roll('order-service'), roll('notification-service'), overload];
+/** The service whose last releases the expand-contract scenario rolls through (docs/deploy.md's example). */
+const EXPAND_CONTRACT = { service: 'order-service', releases: 2 } as const;
+
+/** In the order they run; expand-contract first, so that everything after it runs the current code. */
+const SCENARIO_NAMES = ['expand-contract', 'kafka-freeze', 'roll-gateway', 'roll-user-service', 'roll-order-service', 'roll-notification-service', 'overload'];
 
 interface Window {
   scenario: Scenario;
@@ -41,7 +46,7 @@ const log = (line: string) => console.log(line);
  */
 const failureIn = (scenario: Scenario) => (record: RequestRecord) => (record.status === 0 || record.status >= 300) && !(scenario.shedIsExpected && record.shed);
 
-async function startPlatform(): Promise<LocalPlatform> {
+async function startPlatform(images: LocalPlatformOptions['images']): Promise<LocalPlatform> {
   const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (service) => [service, { http: await freePort(), management: await freePort() }]))) as LocalPlatformOptions['ports'];
   const id = Date.now().toString(36);
   return LocalPlatform.start(
@@ -51,6 +56,7 @@ async function startPlatform(): Promise<LocalPlatform> {
       kafka: { start: { port: await freePort(), controllerPort: await freePort(), dataDir: join(WORK_DIR, 'kafka') } },
       output: join(WORK_DIR, 'logs'),
       replicas: { count: REPLICAS, workDir: WORK_DIR },
+      images,
       dropDatabaseOnStop: true,
       extraEnv: {
         // The customers all come from this machine's address: the per-address limits would treat
@@ -67,13 +73,22 @@ async function startPlatform(): Promise<LocalPlatform> {
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { ci: { type: 'boolean' } } });
   const ci = values.ci === true || process.env['CI'] === 'true';
-  const scenarios = positionals.length > 0 ? SCENARIOS.filter((scenario) => positionals.includes(scenario.name)) : SCENARIOS;
-  if (scenarios.length === 0) throw new Error(`no such scenario; there are: ${SCENARIOS.map((scenario) => scenario.name).join(', ')}`);
+  const unknown = positionals.filter((name) => !SCENARIO_NAMES.includes(name));
+  if (unknown.length > 0) throw new Error(`no scenario ${unknown.join(', ')}; there are: ${SCENARIO_NAMES.join(', ')}`);
+  const chosen = SCENARIO_NAMES.filter((name) => positionals.length === 0 || positionals.includes(name));
   rmSync(WORK_DIR, { recursive: true, force: true });
   mkdirSync(WORK_DIR, { recursive: true });
   const startedAt = new Date();
+  // The older releases are built before anything runs (the build would disturb the traffic).
+  const older = chosen.includes('expand-contract') ? releasesBefore(EXPAND_CONTRACT.service, EXPAND_CONTRACT.releases).map((release) => buildRelease(EXPAND_CONTRACT.service, release, log)) : [];
+  const scenarios: Scenario[] = chosen.map((name) => {
+    if (name === 'expand-contract') return expandContract(EXPAND_CONTRACT.service, older.slice(1));
+    if (name === 'kafka-freeze') return kafkaFreeze;
+    if (name === 'overload') return overload;
+    return roll(name.replace(/^roll-/, '') as ServiceName);
+  });
   log(`rehearsal: ${REPLICAS} replicas of every service behind HAProxy; logs in ${join(WORK_DIR, 'logs')}`);
-  const platform = await startPlatform();
+  const platform = await startPlatform(older.length > 0 ? { [EXPAND_CONTRACT.service]: older[0] } : undefined);
   const traffic = new Traffic({ api: `${platform.url('gateway')}/api/v1`, customers: 12, readsPerSecond: 20, ordersPerSecond: 4 });
   const stop = async () => {
     await traffic.closeStreams().catch(() => undefined);
@@ -147,7 +162,7 @@ async function main(): Promise<number> {
 function summarize(records: RequestRecord[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const record of records) {
-    const key = `${record.op} ${record.status || record.error}`;
+    const key = `${record.op} ${record.status || ''} ${record.error ?? ''}`.replace(/\s+/g, ' ').trim();
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;

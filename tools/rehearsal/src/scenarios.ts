@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { serviceDatabaseUrl, sleep, type LocalPlatform, type ServiceName } from '@platform/local-platform';
+import { serviceDatabaseUrl, sleep, type LocalPlatform, type ServiceImage, type ServiceName } from '@platform/local-platform';
 import { measureCapacity, openLoop, recoveredAt } from './load.ts';
 import type { Traffic } from './traffic.ts';
 
@@ -105,3 +105,26 @@ export const overload: Scenario = {
     };
   },
 };
+
+/**
+ * A schema change shipped expand/contract, under traffic: the service starts at an older release
+ * (the platform was started with it), then rolls to each later release in turn, each release's
+ * migration first, as its migration Job runs before its pods, so two releases always run side by
+ * side against the newer schema.
+ */
+export function expandContract(service: ServiceName, releases: ServiceImage[]): Scenario {
+  return {
+    name: 'expand-contract',
+    proves: `${service} rolled through its releases (${releases.map((image) => image.version).join(' → ')} → the current build), each migration first, two versions side by side, with no request failing`,
+    async run(context) {
+      const started = Date.now();
+      const versions: string[] = [];
+      for (const image of [...releases, undefined]) {
+        const result = await context.platform.roll(service, image, (line) => context.log(`  ${line}`));
+        if (result.exitCodes.some((code) => code !== 0)) throw new Error(`an old ${service} replica exited with ${result.exitCodes.join(', ')}`);
+        versions.push(result.version);
+      }
+      return { recoverySeconds: (Date.now() - started) / 1000, details: { versions } };
+    },
+  };
+}

@@ -11,6 +11,7 @@ export interface RequestRecord {
   ms: number;
   /** A 503 or 429 with Retry-After: load shed on purpose. */
   shed: boolean;
+  /** The problem's code of a failed answer (UPSTREAM.UNAVAILABLE, GATEWAY.OVERLOADED, …), or the network error. */
   error?: string;
 }
 
@@ -134,8 +135,9 @@ export class Traffic {
       const response = await fetch(`${this.options.api}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
       const text = await response.text();
       const shed = (response.status === 503 || response.status === 429) && response.headers.has('retry-after');
-      this.records.push({ at, op, status: response.status, ms: Date.now() - at, shed });
-      return { status: response.status, body: text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : undefined };
+      const body = text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : undefined;
+      this.records.push({ at, op, status: response.status, ms: Date.now() - at, shed, ...(response.status >= 400 ? { error: body?.code ?? (text.slice(0, 60) || 'no body') } : {}) });
+      return { status: response.status, body };
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
       this.records.push({ at, op, status: 0, ms: Date.now() - at, shed: false, error: cause });

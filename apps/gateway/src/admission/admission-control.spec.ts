@@ -76,15 +76,15 @@ describe('admission control', () => {
   it('sheds API requests while the event loop lags (short of CPU), never probes', async () => {
     await start(50);
     release();
-    // The process is starved of CPU: every 90 ms something holds the event loop for 80.
+    // The process is starved of CPU: every 310 ms something holds the event loop for 300.
     const starve = setInterval(() => {
-      const until = Date.now() + 80;
+      const until = Date.now() + 300;
       while (Date.now() < until);
-    }, 90);
+    }, 310);
     let shed: Response;
     let probe: Response;
     try {
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await new Promise((resolve) => setTimeout(resolve, 2_200)); // two samples of a second
       shed = await fetch(url('/api/v1/slow'));
       probe = await fetch(url('/health/ready'));
     } finally {
@@ -93,7 +93,7 @@ describe('admission control', () => {
     expect(shed.status).toBe(503);
     expect(await shed.json()).toEqual(expect.objectContaining({ code: 'GATEWAY.OVERLOADED' }));
     expect(probe.status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 400)); // the lag is gone by the next samples
+    await new Promise((resolve) => setTimeout(resolve, 2_200)); // the lag is gone by the next samples
     expect((await fetch(url('/api/v1/slow'))).status).toBe(200);
   });
 

@@ -10,7 +10,7 @@ const STREAM_PATH = /^\/api\/v1\/notifications\/stream\/?(\?|$)/;
 export interface AdmissionLimits {
   /** API requests this replica works on at once. */
   maxInFlight: number;
-  /** Mean event-loop delay (ms, sampled every 100 ms) past which the replica sheds: it is short of CPU. */
+  /** Mean event-loop delay (ms, over a second) past which the replica sheds: it is hopelessly short of CPU. */
   maxEventLoopDelayMs: number;
 }
 
@@ -26,8 +26,8 @@ const isAdmissible = (request: FastifyRequest) => {
  * queue building up, neither a fixed rate:
  * - concurrency: at most `maxInFlight` API requests in hand (requests waiting on a slow upstream
  *   pile up here; bounding them bounds the admitted requests' latency, by Little's law);
- * - queue time in the process: the event loop's delay (@fastify/under-pressure), which grows when
- *   the replica itself is short of CPU and requests wait to be read at all.
+ * - queue time in the process: the event loop's mean delay over a second (@fastify/under-pressure),
+ *   which grows when the replica is so short of CPU that requests wait to be read at all.
  */
 export async function admitWithinCapacity(fastify: FastifyInstance, limits: AdmissionLimits): Promise<void> {
   let inFlight = 0;
@@ -56,7 +56,9 @@ export async function admitWithinCapacity(fastify: FastifyInstance, limits: Admi
 
   await fastify.register(underPressure, {
     maxEventLoopDelay: limits.maxEventLoopDelayMs,
-    sampleInterval: 100,
+    // A second: a replica starting beside it, a GC, a busy neighbour on a shared node lag the loop
+    // for a moment without overloading it.
+    sampleInterval: 1_000,
     // Returning nothing lets the request through: probes, metrics and streams always pass.
     pressureHandler: (request, reply) => {
       if (isAdmissible(request) && !reply.sent) refuse(request, reply, 'event-loop-delay');

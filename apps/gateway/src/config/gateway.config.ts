@@ -53,11 +53,11 @@ export class GatewayConfig extends BaseServiceConfig {
   @Max(100_000)
   ADMISSION_MAX_IN_FLIGHT: number = 128;
 
-  /** Admission control: past this mean event-loop delay (the replica is short of CPU) API requests are shed the same way. */
+  /** Admission control: past this mean event-loop delay over a second (the replica is far short of CPU) API requests are shed the same way. */
   @IsInt()
   @Min(10)
   @Max(10_000)
-  ADMISSION_MAX_EVENT_LOOP_DELAY_MS: number = 100;
+  ADMISSION_MAX_EVENT_LOOP_DELAY_MS: number = 500;
 
   /** Extra attempts for idempotent methods, and POSTs with an Idempotency-Key, whose connection failed or was reset before any answer. */
   @IsInt()
