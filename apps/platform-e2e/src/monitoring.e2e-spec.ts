@@ -108,6 +108,15 @@ describe('monitoring as code', () => {
     expect(unknown).toEqual([]);
   });
 
+  it('counts each partition\'s lag once: every rule and panel reads kafka_consumer_lag through max by partition (replicas report the partitions they own, and overlap while they rebalance)', () => {
+    const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'k8s', 'monitoring', 'dashboards', 'platform-dashboard.json'), 'utf8'));
+    const panelQueries: string[] = dashboard.panels.flatMap((panel: { targets?: { expr: string }[] }) => (panel.targets ?? []).map((target) => target.expr));
+    const ruleQueries: string[] = rule.spec.groups.flatMap((group: { rules: { expr: string }[] }) => group.rules.map((each) => each.expr));
+    const reading = [...panelQueries, ...ruleQueries].filter((expr) => /\bkafka_consumer_lag\b/.test(expr));
+    expect(reading.length).toBeGreaterThanOrEqual(2);
+    for (const expr of reading) expect({ expr, once: /max by \((?=[^)]*\bpartition\b)[^)]*\) \(kafka_consumer_lag\b/.test(expr) }).toEqual({ expr, once: true });
+  });
+
   it('provisions the Grafana dashboard for the sidecar: the JSON file under k8s/monitoring/dashboards, in every overlay', () => {
     const file = readFileSync(join(REPO_ROOT, 'k8s', 'monitoring', 'dashboards', 'platform-dashboard.json'), 'utf8');
     for (const overlay of OVERLAYS) {

@@ -47,7 +47,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const inbox = new Inbox(options.schema);
     this.deadLetters = new DeadLetterPublisher(options.kafka);
     this.inboxCleanup = new InboxCleanup(inbox, options.dataSource, options.config.INBOX_RETENTION_MS);
-    this.lag = new ConsumerLag(options.kafka, options.consumerGroup, () => this.subscribedTopics());
+    this.lag = new ConsumerLag(options.kafka, options.consumerGroup);
     this.processor = new EventProcessor(options.consumerGroup, (key) => this.handlerFor(key), {
       dataSource: options.dataSource,
       inbox,
@@ -120,6 +120,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         maxWaitTimeInMs: 1_000,
         retry: { ...KAFKA_RETRY, restartOnFailure: async () => true },
       });
+      this.lag.follow(consumer);
       try {
         if (config.KAFKA_ENSURE_TOPICS) await ensureTopics(kafka, [deadLetterTopic(consumerGroup)], topicLayout(config));
         await consumer.connect();
