@@ -52,7 +52,8 @@ describe('delivery as code', () => {
       expect(readFileSync(join(REPO_ROOT, '.ci', 'run'), 'utf8')).toMatch(/^exec \.\/platform test$/m);
       expect(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')).toContain('./platform test');
       expect(runs(ci)).toMatch(/^\.ci\/run$/m);
-      expect(runs(ci)).toContain('action-validator');
+      // The workflow linters run as a named check (tools/checks/workflows.sh).
+      expect(runs(ci)).toMatch(/^\.\/platform check workflows$/m);
     });
 
     it('delivery builds and pushes only affected services, tagged with version and commit, and bumps their release.yaml', () => {
@@ -142,6 +143,33 @@ describe('delivery as code', () => {
       expect(prod.map(key).sort()).toEqual([...names].sort());
       for (const object of alone) expect(object).toEqual(prod.find((each) => key(each) === key(object)));
       expect(components.length).toBeGreaterThan(0);
+    });
+
+    it('runs every Job an Application syncs as a hook with a delete policy, so selfHeal never re-creates a finished Job its TTL removed', () => {
+      const jobs = applications.flatMap((application) => {
+        const components: string[] = application.spec.source.kustomize?.components ?? [];
+        const objects = components.length === 0 ? render(join(REPO_ROOT, application.spec.source.path)) : withCopy((root) => {
+          const file = join(root, application.spec.source.path.replace(/^k8s\//, ''), 'kustomization.yaml');
+          writeFileSync(file, readFileSync(file, 'utf8').replace(/^(components:\n(?: {2}- .*\n)+)/m, `$1${components.map((each) => `  - ${each}\n`).join('')}`));
+          return render(application.spec.source.path.replace(/^k8s\//, ''), root);
+        });
+        return objects.filter((object) => object.kind === 'Job').map((job) => ({ application: application.metadata.name, job }));
+      });
+      expect(jobs.map(({ job }) => job.metadata.name)).toEqual(expect.arrayContaining(['platform-db-init', expect.stringMatching(/^order-service-migrate-/)]));
+      for (const { application, job } of jobs) {
+        const annotations = job.metadata.annotations ?? {};
+        const ttl = job.spec.ttlSecondsAfterFinished;
+        expect({ application, job: job.metadata.name, hook: annotations['argocd.argoproj.io/hook'], deletePolicy: annotations['argocd.argoproj.io/hook-delete-policy'], ttlLongEnoughForArgoToSeeItFinish: ttl === undefined || ttl >= 3600 }).toEqual({
+          application,
+          job: job.metadata.name,
+          hook: expect.stringMatching(/^(PreSync|Sync|PostSync)$/),
+          deletePolicy: expect.stringContaining('BeforeHookCreation'),
+          ttlLongEnoughForArgoToSeeItFinish: true,
+        });
+      }
+      // Migrations run before the Deployment is applied; the roles and schemas once Postgres is healthy.
+      expect(jobs.filter(({ job }) => job.metadata.labels?.['app.kubernetes.io/name']?.endsWith('-migrate')).every(({ job }) => job.metadata.annotations['argocd.argoproj.io/hook'] === 'PreSync')).toBe(true);
+      expect(jobs.find(({ job }) => job.metadata.name === 'platform-db-init')!.job.metadata.annotations['argocd.argoproj.io/hook']).toBe('PostSync');
     });
 
     it('the foundation plus every service is the whole prod overlay', () => {

@@ -112,7 +112,7 @@ describe('monitoring as code', () => {
     const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'k8s', 'monitoring', 'dashboards', 'platform-dashboard.json'), 'utf8'));
     const panelQueries: string[] = dashboard.panels.flatMap((panel: { targets?: { expr: string }[] }) => (panel.targets ?? []).map((target) => target.expr));
     const ruleQueries: string[] = rule.spec.groups.flatMap((group: { rules: { expr: string }[] }) => group.rules.map((each) => each.expr));
-    const reading = [...panelQueries, ...ruleQueries].filter((expr) => /\bkafka_consumer_lag\b/.test(expr));
+    const reading = [...panelQueries, ...ruleQueries].filter((expr) => /(?<![\w:])kafka_consumer_lag(?![\w:])/.test(expr));
     expect(reading.length).toBeGreaterThanOrEqual(2);
     for (const expr of reading) expect({ expr, once: /max by \((?=[^)]*\bpartition\b)[^)]*\) \(kafka_consumer_lag\b/.test(expr) }).toEqual({ expr, once: true });
   });
@@ -168,7 +168,7 @@ describe('monitoring as code', () => {
     expect(config.exporters['otlp/jaeger'].endpoint).toBe('${env:JAEGER_OTLP_ENDPOINT}');
     expect(config.processors.tail_sampling.policies.find((policy: { type: string }) => policy.type === 'probabilistic').probabilistic.sampling_percentage).toBe('${env:SAMPLING_PERCENTAGE}');
     for (const overlay of OVERLAYS) {
-      const shared = render(overlay).find((object) => object.kind === 'ConfigMap' && object.metadata.name === 'platform-shared')!.data!;
+      const shared = render(overlay).find((object) => object.kind === 'ConfigMap' && object.metadata.labels?.['app.kubernetes.io/component'] === 'shared-settings')!.data!;
       // Services keep every span: the collector decides once the trace is complete.
       expect({ overlay, endpoint: shared['OTEL_EXPORTER_OTLP_ENDPOINT'], sampler: shared['OTEL_TRACES_SAMPLER'] }).toEqual({ overlay, endpoint: 'http://otel-collector:4318', sampler: 'parentbased_always_on' });
     }
