@@ -56,17 +56,61 @@ describe('delivery as code', () => {
       expect(runs(ci)).toMatch(/^\.\/platform check workflows$/m);
     });
 
-    it('delivery builds and pushes only affected services, tagged with version and commit, and bumps their release.yaml', () => {
+    it('delivery builds and pushes only affected services, tagged with version and commit, and bumps their release.yaml and CHANGELOG', () => {
       const delivery = workflow('delivery.yml');
-      expect(delivery.on.push.branches).toEqual(['main']);
       const script = runs(delivery);
       expect(script).toMatch(/nx show projects --affected/);
       expect(delivery.jobs.image.strategy.matrix.service).toBe('${{ fromJSON(needs.affected.outputs.services) }}');
       expect(script).toMatch(/-f tools\/docker\/Dockerfile --build-arg APP="\$SERVICE" --build-arg SERVICE_VERSION="\$VERSION"/);
-      expect(script).toContain('$image:$VERSION-${GITHUB_SHA::7}');
+      expect(script).toContain('$image:$VERSION-${SHA::7}');
       expect(script).toMatch(/tools\/delivery\/set-release\.sh "\$\{\{ matrix\.service \}\}" "\$\{\{ steps\.version\.outputs\.version \}\}"/);
+      expect(script).toMatch(/tools\/delivery\/changelog\.sh "\$\{\{ matrix\.service \}\}" "\$\{\{ steps\.version\.outputs\.version \}\}"/);
       const pullRequest = steps(delivery).find((step: any) => String(step.uses).startsWith('peter-evans/create-pull-request'));
-      expect(pullRequest.with['add-paths']).toBe('k8s/apps/${{ matrix.service }}/release.yaml');
+      expect(String(pullRequest.with['add-paths']).trim().split('\n').sort()).toEqual(['apps/${{ matrix.service }}/CHANGELOG.md', 'k8s/apps/${{ matrix.service }}/release.yaml']);
+    });
+
+    it('delivery runs only after CI passed on a push to main, from the commit CI tested', () => {
+      const delivery = workflow('delivery.yml');
+      expect(delivery.on.push).toBeUndefined();
+      expect(delivery.on.workflow_run).toEqual({ workflows: [workflow('ci.yml').name], types: ['completed'], branches: ['main'] });
+      expect(delivery.jobs.affected.if).toContain("github.event.workflow_run.conclusion == 'success'");
+      const checkout = delivery.jobs.affected.steps.find((step: any) => String(step.uses).startsWith('actions/checkout'));
+      expect(checkout.with.ref).toContain('github.event.workflow_run.head_sha');
+      expect(delivery.jobs.image.needs).toBe('affected');
+    });
+
+    it('delivery takes its base from the last successful delivery, so a cancelled or failed run\'s services are built by the next one', () => {
+      const delivery = workflow('delivery.yml');
+      expect(JSON.stringify(delivery)).not.toContain('github.event.before');
+      const shas = delivery.jobs.affected.steps.find((step: any) => String(step.uses).startsWith('nrwl/nx-set-shas'));
+      expect(shas?.with).toEqual(expect.objectContaining({ 'workflow-id': 'delivery.yml', 'last-successful-event': 'workflow_run', 'main-branch-name': 'main' }));
+      expect(runs(delivery)).toMatch(/--base="\$NX_BASE"/);
+      // Pending runs wait instead of replacing the running one.
+      expect(delivery.concurrency['cancel-in-progress']).toBe(false);
+    });
+
+    it('every job that runs Nx or the delivery scripts sets up Node 24 first', () => {
+      for (const name of ['ci.yml', 'delivery.yml']) {
+        for (const [id, job] of Object.entries(workflow(name).jobs) as [string, any][]) {
+          const jobSteps: any[] = job.steps ?? [];
+          const firstNx = jobSteps.findIndex((step) => /\bnx\b|tools\/delivery\//.test(step.run ?? ''));
+          if (firstNx < 0 || name === 'ci.yml') continue;
+          const setup = jobSteps.findIndex((step) => String(step.uses).startsWith('actions/setup-node'));
+          expect({ workflow: name, job: id, nodeFirst: setup >= 0 && setup < firstNx, version: String(jobSteps[setup]?.with?.['node-version']) }).toEqual({ workflow: name, job: id, nodeFirst: true, version: '24' });
+        }
+      }
+      // CI runs everything through ./platform, which fetches Node 24 itself (tools/node/ensure-node.sh).
+      expect(runs(workflow('ci.yml'))).not.toMatch(/\bnpx\b/);
+      expect(runs(workflow('delivery.yml'))).not.toMatch(/\bnpx\b/);
+    });
+
+    it('opens release pull requests as a GitHub App, whose pull requests trigger CI (GITHUB_TOKEN\'s do not)', () => {
+      const delivery = workflow('delivery.yml');
+      const jobSteps: any[] = delivery.jobs.image.steps;
+      const app = jobSteps.find((step) => String(step.uses).startsWith('actions/create-github-app-token'));
+      expect(app?.with).toEqual({ 'app-id': '${{ vars.RELEASE_APP_ID }}', 'private-key': '${{ secrets.RELEASE_APP_PRIVATE_KEY }}' });
+      const pullRequest = jobSteps.find((step) => String(step.uses).startsWith('peter-evans/create-pull-request'));
+      expect(pullRequest.with.token).toBe(`\${{ steps.${app.id}.outputs.token }}`);
     });
   });
 
@@ -89,6 +133,47 @@ describe('delivery as code', () => {
         expect(setRelease(root, 'billing-service', '1.0.0').status).toBe(2);
         expect(readFileSync(join(root, 'apps', 'order-service', 'release.yaml'), 'utf8')).toBe(before);
       }));
+  });
+
+  describe('tools/delivery/changelog.sh', () => {
+    it('adds a release section on top of the service\'s CHANGELOG with the commits since its last release that touched it or a lib', () => {
+      const root = mkdtempSync(join(tmpdir(), 'changelog-'));
+      const git = (...args: string[]) => spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: root, encoding: 'utf8' }).stdout.trim();
+      const commit = (file: string, message: string) => {
+        mkdirSync(join(root, file, '..'), { recursive: true });
+        writeFileSync(join(root, file), message);
+        git('add', '-A');
+        git('commit', '-qm', message);
+        return git('rev-parse', '--short=12', 'HEAD');
+      };
+      const changelog = (service: string, version: string) => spawnSync(join(REPO_ROOT, 'tools', 'delivery', 'changelog.sh'), [service, version], { encoding: 'utf8', env: { ...process.env, REPO_ROOT: root } });
+      try {
+        git('init', '-q');
+        commit('apps/order-service/src/main.ts', 'order-service: first');
+        expect(changelog('order-service', '1.0.0').status).toBe(0);
+        commit('apps/order-service/CHANGELOG.md', readFileSync(join(root, 'apps', 'order-service', 'CHANGELOG.md'), 'utf8'));
+        commit('apps/order-service/src/orders.ts', 'order-service: cancel reasons');
+        commit('apps/gateway/src/main.ts', 'gateway: not order-service\'s');
+        commit('libs/messaging/src/relay.ts', 'messaging: faster relay');
+        const head = commit('apps/order-service/src/orders.ts', 'order-service: fix totals');
+        const run = changelog('order-service', '1.1.0');
+        expect(run.status).toBe(0);
+        const text = readFileSync(join(root, 'apps', 'order-service', 'CHANGELOG.md'), 'utf8');
+        const sections = text.split(/^(?=## )/m).slice(1);
+        expect(sections.map((section) => section.split('\n')[0])).toEqual([expect.stringMatching(new RegExp(`^## 1\\.1\\.0 — \\d{4}-\\d{2}-\\d{2} \\(${head}\\)$`)), expect.stringMatching(/^## 1\.0\.0 /)]);
+        expect(sections[0]).toMatch(/- order-service: fix totals \(\w+\)\n- messaging: faster relay \(\w+\)\n- order-service: cancel reasons \(\w+\)/);
+        expect(sections[0]).not.toContain('gateway');
+        expect(sections[0]).not.toContain('order-service: first');
+        expect(changelog('order-service', 'next').status).toBe(2);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
+
+    it.each(SERVICES)('%s has a CHANGELOG whose latest release is the one k8s/apps/<service>/release.yaml runs (the release pull request writes both)', (service) => {
+      const text = readFileSync(join(REPO_ROOT, 'apps', service, 'CHANGELOG.md'), 'utf8');
+      expect(/^## (\S+) — /m.exec(text)?.[1]).toBe(releaseVersion(service));
+    });
   });
 
   describe('tools/delivery/bump-version.sh', () => {
