@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@platform/local-platform';
@@ -193,6 +193,39 @@ describe('delivery as code', () => {
       } finally {
         rmSync(root, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe('what contributors find', () => {
+    const text = (file: string) => readFileSync(join(REPO_ROOT, file), 'utf8');
+
+    it('has the license package.json names, and a security policy that says how to report and what is supported', () => {
+      expect(JSON.parse(text('package.json')).license).toBe('MIT');
+      expect(text('LICENSE')).toMatch(/^MIT License\n/);
+      expect(text('SECURITY.md')).toMatch(/^## Reporting a vulnerability$/m);
+      expect(text('SECURITY.md')).toMatch(/^## Supported versions$/m);
+    });
+
+    it('has an owner line for each service\'s code and Kubernetes directory, one per directory of k8s/apps', () => {
+      const lines = text('.github/CODEOWNERS').split('\n').filter((line) => line.trim() && !line.startsWith('#')).map((line) => line.trim().split(/\s+/));
+      for (const [pattern, ...owners] of lines) {
+        expect({ pattern, owners: owners.length > 0 && owners.every((owner) => /^@[\w-]+(\/[\w-]+)?$/.test(owner)) }).toEqual({ pattern, owners: true });
+        if (pattern !== '*') expect({ pattern, exists: existsSync(join(REPO_ROOT, pattern)) }).toEqual({ pattern, exists: true });
+      }
+      const services = readdirSync(join(REPO_ROOT, 'k8s', 'apps')).sort();
+      expect(services).toEqual([...SERVICES].sort());
+      const owned = lines.map(([pattern]) => pattern).filter((pattern) => pattern !== '*').sort();
+      expect(owned).toEqual(services.flatMap((service) => [`/apps/${service}/`, `/k8s/apps/${service}/`]).sort());
+    });
+
+    it('configures Renovate for npm, the Docker base image, infrastructure images and GitHub Actions, with a group per service', () => {
+      const config = JSON.parse(text('renovate.json'));
+      const groups = new Set(config.packageRules.map((rule: { groupName?: string }) => rule.groupName));
+      for (const service of SERVICES) expect({ service, grouped: groups.has(service) }).toEqual({ service, grouped: true });
+      const managers = new Set(config.packageRules.flatMap((rule: { matchManagers?: string[] }) => rule.matchManagers ?? []));
+      for (const manager of ['npm', 'dockerfile', 'docker-compose', 'kubernetes', 'github-actions']) expect({ manager, covered: managers.has(manager) }).toEqual({ manager, covered: true });
+      // The Dockerfile's comment says Renovate bumps the base image: it is configured.
+      expect(text('tools/docker/Dockerfile')).toMatch(/Renovate bumps/);
     });
   });
 
