@@ -13,6 +13,7 @@ import { topicLayout } from '../kafka/topic-provisioner';
 import { ensureTopics } from '../kafka/topics';
 import { backoffDelay, sleep } from '../retry/backoff';
 import { ConsumerLag } from './consumer-lag';
+import { observeFreshness } from './event-freshness';
 import { EventProcessor, type EventHandler } from './event-processor';
 
 export interface KafkaEventServerOptions {
@@ -130,7 +131,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           autoCommitInterval: 1_000,
           partitionsConsumedConcurrently: config.EVENT_PARTITION_CONCURRENCY,
           eachBatchAutoResolve: false,
-          eachBatch: (payload) => this.processor.processBatch(payload),
+          eachBatch: async (payload) => {
+            await this.processor.processBatch(payload);
+            if (payload.isRunning() && !payload.isStale()) observeFreshness(consumerGroup, payload.batch.messages);
+          },
         });
         this.consumer = consumer;
         consumer.on(consumer.events.CRASH, ({ payload }) => {
