@@ -224,6 +224,30 @@ describe('deployment artifacts', () => {
       expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } }], ports: [{ protocol: 'TCP', port: 6379 }] }]);
     });
 
+    it('backs Postgres up to an object store whose credentials come from a Secret, nightly, and documents a restore that validates and reads that store', async () => {
+      const infra = rendered.get('infra')!;
+      const cluster = infra.find((object) => object.kind === 'Cluster')!;
+      const store = cluster.spec.backup?.barmanObjectStore;
+      expect(store?.destinationPath).toMatch(/^s3:\/\//);
+      expect(store.s3Credentials).toEqual({ accessKeyId: { name: 'platform-postgres-backup', key: 'ACCESS_KEY_ID' }, secretAccessKey: { name: 'platform-postgres-backup', key: 'ACCESS_SECRET_KEY' } });
+      expect(cluster.spec.backup.retentionPolicy).toMatch(/^\d+[dwm]$/);
+      const scheduled = infra.find((object) => object.kind === 'ScheduledBackup')!;
+      expect(scheduled.spec).toEqual(expect.objectContaining({ method: 'barmanObjectStore', cluster: { name: cluster.metadata.name } }));
+      expect(scheduled.spec.schedule.split(' ')).toHaveLength(6);
+      const examples = render('examples/external-secrets').filter((object) => object.kind === 'ExternalSecret' && object.spec.target.name === 'platform-postgres-backup');
+      expect(examples.flatMap((object) => object.spec.data.map((each: { secretKey: string }) => each.secretKey)).sort()).toEqual(['ACCESS_KEY_ID', 'ACCESS_SECRET_KEY']);
+      // The recipe's Cluster, as docs/deploy.md shows it.
+      const doc = readFileSync(join(REPO_ROOT, 'docs', 'deploy.md'), 'utf8');
+      const section = doc.slice(doc.indexOf('### Restoring PostgreSQL'));
+      const block = /```yaml\n([\s\S]*?)```/.exec(section)![1].replace(/^ {3}/gm, '');
+      const restore = parse(block) as Manifest;
+      expect(await schemaProblems([restore])).toEqual([]);
+      const source = restore.spec.externalClusters.find((each: { name: string }) => each.name === restore.spec.bootstrap.recovery.source);
+      expect(source.barmanObjectStore.destinationPath).toBe(store.destinationPath);
+      expect(source.barmanObjectStore.s3Credentials).toEqual(store.s3Credentials);
+      expect(restore.spec.imageName).toBe(cluster.spec.imageName);
+    });
+
     it('creates exactly the topics of the event catalog, and one dead-letter topic per consumer group', () => {
       const topics = rendered.get('infra')!.filter((object) => object.kind === 'KafkaTopic').map((object) => object.spec.topicName).sort();
       const consumerGroups = [...new Set(EventCatalog.flatMap((definition) => definition.consumers))];
