@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deadLetterTopic, EventCatalog, Topics } from '@platform/contracts';
@@ -348,6 +348,63 @@ describe('deployment artifacts', () => {
       for (const service of SERVICES) expect(services[service].environment.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4318');
       expect(services['otel-collector'].volumes).toEqual(['./k8s/infra/otel-collector/config.yaml:/etc/otelcol/config.yaml:ro']);
       expect(services['otel-collector'].environment.JAEGER_OTLP_ENDPOINT).toBe('jaeger:4317');
+    });
+  });
+
+  describe('the docs say what the files say', () => {
+    const read = (file: string) => readFileSync(join(REPO_ROOT, file), 'utf8');
+    const DOCS = ['README.md', 'docs/deploy.md', 'docs/observability.md', 'libs/messaging/README.md', 'k8s/README.md'];
+
+    it('gives the partition count topics.yaml sets wherever it names one', () => {
+      const partitions = [...new Set(render('infra').filter((object) => object.kind === 'KafkaTopic').map((object) => object.spec.partitions))];
+      expect(partitions).toHaveLength(1);
+      const claims = DOCS.flatMap((file) => [...read(file).replace(/\s+/g, ' ').matchAll(/(\d+) partitions? per topic|\((\d+) per topic|partition count, (\d+)/g)].map((match) => ({ file, said: Number(match[1] ?? match[2] ?? match[3]) })));
+      expect(claims.length).toBeGreaterThanOrEqual(3);
+      for (const claim of claims) expect(claim).toEqual({ file: claim.file, said: partitions[0] });
+    });
+
+    it('gives prod\'s HPA maximum wherever it names one', () => {
+      const maxima = [...new Set(render('overlays/prod').filter((object) => object.kind === 'HorizontalPodAutoscaler').map((object) => object.spec.maxReplicas))];
+      expect(maxima).toHaveLength(1);
+      const claims = DOCS.flatMap((file) => [...read(file).replace(/\s+/g, ' ').matchAll(/HPA(?:'s maximum|'s \d+ replicas| goes up to| allows up to) (\d+)|\(prod: \d+ to (\d+) pods|HPA's (\d+) replicas|(\d+) replicas \(the HPA's maximum\)/g)].map((match) => ({ file, said: Number(match[1] ?? match[2] ?? match[3] ?? match[4]) })));
+      expect(claims.length).toBeGreaterThanOrEqual(3);
+      for (const claim of claims) expect(claim).toEqual({ file: claim.file, said: maxima[0] });
+    });
+
+    it('lists in ./platform help every setting the README says it lists', () => {
+      const sentence = /`\.\/platform help` lists the\s+settings \(([^)]*)\)/.exec(read('README.md'))![1];
+      const named = [...sentence.matchAll(/`([A-Z_*]+)`/g)].map((match) => match[1]);
+      expect(named).toEqual(expect.arrayContaining(['KAFKA_BROKERS', 'OTEL_*']));
+      const help = spawnSync(join(REPO_ROOT, 'platform'), ['help'], { encoding: 'utf8' }).stdout;
+      for (const name of named) expect({ name, listed: name.endsWith('*') ? help.includes(name.slice(0, -1)) : help.includes(name) }).toEqual({ name, listed: true });
+    });
+
+    it('names the instrumentations the OpenTelemetry SDK really loads', () => {
+      const loaded = [...read('libs/observability/src/tracing/sdk.ts').matchAll(/new (\w+)Instrumentation\(/g)].map((match) => match[1].toLowerCase());
+      expect(loaded.sort()).toEqual(['nest', 'pg', 'pino']);
+      const sentence = /The SDK instruments ([^;]*);/.exec(read('docs/observability.md').replace(/\s+/g, ' '))![1].toLowerCase();
+      for (const each of loaded) expect({ each, named: sentence.includes(each) }).toEqual({ each, named: true });
+      for (const not of ['undici', 'kafkajs', 'http']) expect({ not, named: sentence.includes(not) }).toEqual({ not, named: false });
+    });
+
+    it('puts compose\'s services in the profiles compose.yml gives them, and says whether compose\'s Prometheus evaluates the alert rules', () => {
+      const { services } = parse(read('docker-compose.yml'), { merge: true });
+      const docs = DOCS.map(read).join('\n').replace(/\s+/g, ' ');
+      const claims = [...docs.matchAll(/compose's `([\w-]+)` in (?:its|the) (default|`(\w+)`) profile/g)];
+      expect(claims.length).toBeGreaterThan(0);
+      for (const [, service, place, profile] of claims) expect({ service, profiles: services[service].profiles }).toEqual({ service, profiles: place === 'default' ? undefined : [profile] });
+      const ruleFiles = parse(read('tools/prometheus/prometheus.compose.yml')).rule_files ?? [];
+      expect(/compose's Prometheus (?:loads|evaluates) (?:the|all|every)/.test(docs)).toBe(ruleFiles.length > 0);
+    });
+
+    it('keeps the e2e README\'s suite table whole, with a row for every suite', () => {
+      const lines = read('apps/platform-e2e/README.md').split('\n');
+      const start = lines.findIndex((line) => line.startsWith('| suite |'));
+      const end = lines.findIndex((line, index) => index > start && !line.startsWith('|'));
+      const rows = lines.slice(start + 2, end).flatMap((line) => [...line.split('|')[1].matchAll(/`([\w*-]+)`/g)].map((match) => match[1]));
+      const suites = readdirSync(join(REPO_ROOT, 'apps', 'platform-e2e', 'src')).filter((file) => file.endsWith('.e2e-spec.ts')).map((file) => file.replace('.e2e-spec.ts', ''));
+      const covered = (suite: string) => rows.some((row) => (row.endsWith('*') ? suite.startsWith(row.slice(0, -1)) : row === suite));
+      expect(suites.filter((suite) => !covered(suite))).toEqual([]);
     });
   });
 
