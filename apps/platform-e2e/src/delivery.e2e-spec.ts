@@ -286,8 +286,8 @@ describe('delivery as code', () => {
         });
       }
       // Migrations run before the Deployment is applied; the roles and schemas once Postgres is healthy.
-      expect(jobs.filter(({ job }) => job.metadata.labels?.['app.kubernetes.io/name']?.endsWith('-migrate')).every(({ job }) => job.metadata.annotations['argocd.argoproj.io/hook'] === 'PreSync')).toBe(true);
-      expect(jobs.find(({ job }) => job.metadata.name === 'platform-db-init')!.job.metadata.annotations['argocd.argoproj.io/hook']).toBe('PostSync');
+      expect(jobs.filter(({ job }) => job.metadata.labels?.['app.kubernetes.io/name']?.endsWith('-migrate')).every(({ job }) => job.metadata.annotations?.['argocd.argoproj.io/hook'] === 'PreSync')).toBe(true);
+      expect(jobs.find(({ job }) => job.metadata.name === 'platform-db-init')!.job.metadata.annotations?.['argocd.argoproj.io/hook']).toBe('PostSync');
     });
 
     it('the foundation plus every service is the whole prod overlay', () => {
