@@ -10,7 +10,7 @@ const onlyOwnScope = (scope) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/dist', '**/node_modules', '**/.cache', '**/tmp', '**/coverage', '**/*.js', '**/*.mjs'] },
+  { ignores: ['**/dist', '**/node_modules', '**/.cache', '**/tmp', '**/coverage', 'apps/*/webpack.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -61,6 +61,19 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
     },
+  },
+  {
+    // The tools' plain scripts (tools/**/*.js, *.mjs): Node, CommonJS or ES modules by extension.
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+    languageOptions: {
+      ecmaVersion: 2024,
+      globals: Object.fromEntries(['process', 'console', 'Buffer', 'URL', 'setTimeout', 'clearTimeout', 'fetch'].map((name) => [name, 'readonly'])),
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off', '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }] },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', exports: 'writable', __dirname: 'readonly', __filename: 'readonly' } },
   },
   {
     // Tests and their harness read JSON answers whose shape is the thing under test.
