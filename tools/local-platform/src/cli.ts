@@ -14,10 +14,10 @@ import { DEFAULT_PORTS, generateSigningKeys, SERVICE_NAMES, type ServiceName } f
 const env = process.env;
 const int = (name: string, fallback: number) => intFromEnvironment(name, fallback, env);
 
-/** GATEWAY_PORT, USER_SERVICE_PORT, … and GATEWAY_MANAGEMENT_PORT, … override the defaults. */
+/** GATEWAY_PORT, USER_SERVICE_PORT, … override the balancers' ports (each replica gets free ones, `./platform ps`). */
 function portsOf(service: ServiceName) {
   const prefix = service.toUpperCase().replace(/-/g, '_');
-  return { http: int(`${prefix}_PORT`, DEFAULT_PORTS[service].http), management: int(`${prefix}_MANAGEMENT_PORT`, DEFAULT_PORTS[service].management) };
+  return { http: int(`${prefix}_PORT`, DEFAULT_PORTS[service].http), management: DEFAULT_PORTS[service].management };
 }
 
 /** The dev signing key survives restarts, so tokens stay valid across `./platform up` runs. */

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Balancer } from './balancer.ts';
 import { dropDatabase, setupDatabase, type DatabaseOptions } from './database.ts';
 import { ServiceDeployment, type ReplicaInfo } from './deployment.ts';
@@ -8,7 +9,7 @@ import { startKafka, type KafkaBroker, type KafkaOptions } from './kafka.ts';
 import { MailCatcher } from './mail-catcher.ts';
 import type { ManagedProcess } from './managed-process.ts';
 import { podSpecFromManifests } from './pod-spec.ts';
-import { startPrometheus, type PrometheusServer } from './prometheus-server.ts';
+import { startPrometheus, writeScrapeTargets, type PrometheusServer } from './prometheus-server.ts';
 import { freePort } from './wait.ts';
 import {
   BACKEND_SERVICES,
@@ -74,6 +75,7 @@ export class LocalPlatform {
   /** Balanced mode: the balancer and each service's replicas. */
   balancer?: Balancer;
   private readonly deployments = new Map<ServiceName, ServiceDeployment>();
+  private targetsTimer?: NodeJS.Timeout;
 
   private constructor(options: LocalPlatformOptions, kafka: KafkaBroker | undefined, mailCatcher: MailCatcher | undefined) {
     this.options = options;
@@ -111,7 +113,8 @@ export class LocalPlatform {
       else await Promise.all(SERVICE_NAMES.map((service) => platform.startService(service)));
       if (options.prometheus) {
         const managementPorts = Object.fromEntries(SERVICE_NAMES.map((service) => [service, options.ports[service].management])) as Record<ServiceName, number>;
-        platform.prometheus = await startPrometheus({ ...options.prometheus, managementPorts, output: LocalPlatform.outputFor(options.output, 'prometheus') });
+        const targetsFile = options.replicas ? await platform.followReplicasInto(join(options.prometheus.dataDir, 'targets.json')) : undefined;
+        platform.prometheus = await startPrometheus({ ...options.prometheus, managementPorts, targetsFile, output: LocalPlatform.outputFor(options.output, 'prometheus') });
         log(`prometheus: ${platform.prometheus.url} scraping ${SERVICE_NAMES.length} services`);
       }
       log(`ready: gateway on ${serviceUrl(platform.wiring, 'gateway')}`);
@@ -156,6 +159,16 @@ export class LocalPlatform {
     const result = await this.deployment(service).roll(next);
     log(`${service}: ${result.replaced} replica(s) replaced, exit codes ${result.exitCodes.join(', ')}`);
     return { ...result, version: next.version };
+  }
+
+  /** Keeps `file` listing every replica's management port (Prometheus' file discovery) while the platform runs. */
+  private async followReplicasInto(file: string): Promise<string> {
+    mkdirSync(dirname(file), { recursive: true });
+    const write = async () => writeScrapeTargets(file, await this.replicaList());
+    await write();
+    this.targetsTimer = setInterval(() => void write().catch(() => undefined), 2_000);
+    this.targetsTimer.unref();
+    return file;
   }
 
   private async startDeployments(replicas: { count: number; workDir: string }, log: (line: string) => void): Promise<void> {
@@ -253,6 +266,7 @@ export class LocalPlatform {
 
   /** Stops Prometheus, the services (gateway first), then Kafka if this platform started it. */
   async stop(): Promise<void> {
+    clearInterval(this.targetsTimer);
     await this.prometheus?.process.stop();
     await Promise.all(this.replicas.splice(0).map((replica) => replica.stop()));
     await this.deployments.get('gateway')?.stop();
