@@ -30,8 +30,8 @@ export interface BalancerOptions {
   /** Config, admin socket. */
   dataDir: string;
   output: string | 'inherit';
-  /** How replicas are checked: the manifests' readiness probe (path, period, timeout, thresholds). */
-  probe: ReadinessProbe;
+  /** How replicas are checked: the manifests' readiness probe (path, period, timeout, thresholds); not needed by a `primary` frontend alone. */
+  probe?: ReadinessProbe;
 }
 
 export type ServerStatus = 'UP' | 'DOWN' | 'MAINT' | 'DRAIN' | 'NOLB' | string;
@@ -42,7 +42,8 @@ export function ensureHaproxy(): string {
 }
 
 function haproxyConfig(options: BalancerOptions, frontends: Frontend[], socket: string): string {
-  const { probe } = options;
+  const probe = options.probe ?? { path: '/health/ready', periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2, successThreshold: 1 };
+  if (!options.probe && frontends.some((frontend) => frontend.kind !== 'primary')) throw new Error('a service or edge frontend needs the readiness probe to check replicas with');
   const checks = `inter ${probe.periodSeconds}s fall ${probe.failureThreshold} rise ${probe.successThreshold}`;
   const lines = [
     'global',

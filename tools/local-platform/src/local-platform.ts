@@ -5,7 +5,7 @@ import { Balancer } from './balancer.ts';
 import { dropDatabase, setupDatabase, type DatabaseOptions } from './database.ts';
 import { ServiceDeployment, type ReplicaInfo } from './deployment.ts';
 import { distImage, snapshotImage, type ServiceImage } from './images.ts';
-import { startKafka, type KafkaBroker, type KafkaOptions } from './kafka.ts';
+import { KafkaCluster, startKafka, type KafkaBroker, type KafkaOptions } from './kafka.ts';
 import { MailCatcher } from './mail-catcher.ts';
 import type { ManagedProcess } from './managed-process.ts';
 import { podSpecFromManifests } from './pod-spec.ts';
@@ -28,8 +28,8 @@ import {
 export interface LocalPlatformOptions {
   ports: Record<ServiceName, ServicePorts>;
   database: DatabaseOptions;
-  /** Start a broker with these settings, or use an existing one (`brokers`). */
-  kafka: { start: Omit<KafkaOptions, 'output'> } | { brokers: string };
+  /** Start a broker with these settings, a three-node cluster (`cluster`, as production runs), or use an existing one (`brokers`). */
+  kafka: { start: Omit<KafkaOptions, 'output'> } | { cluster: { ports: { port: number; controllerPort: number }[]; dataDir: string } } | { brokers: string };
   /** Folder for one log file per process, or 'inherit' to print prefixed lines. */
   output: string | 'inherit';
   signingKeys?: string;
@@ -63,6 +63,8 @@ export interface LocalPlatformOptions {
 export class LocalPlatform {
   readonly wiring: PlatformWiring;
   kafka?: KafkaBroker;
+  /** The three-node cluster this platform started (`kafka: { cluster }`). */
+  kafkaCluster?: KafkaCluster;
   prometheus?: PrometheusServer;
   /** The mail catcher this platform started because no smtpUrl was given. */
   readonly mailCatcher?: MailCatcher;
@@ -77,10 +79,13 @@ export class LocalPlatform {
   private readonly deployments = new Map<ServiceName, ServiceDeployment>();
   private targetsTimer?: NodeJS.Timeout;
 
-  private constructor(options: LocalPlatformOptions, kafka: KafkaBroker | undefined, mailCatcher: MailCatcher | undefined) {
+  private constructor(options: LocalPlatformOptions, kafka: KafkaBroker | KafkaCluster | undefined, mailCatcher: MailCatcher | undefined) {
     this.options = options;
-    this.kafka = kafka;
+    if (kafka instanceof KafkaCluster) this.kafkaCluster = kafka;
+    else this.kafka = kafka;
     this.mailCatcher = mailCatcher;
+    // Topics as production has them on a cluster: three replicas (min.insync.replicas 2 is the brokers' default).
+    const replicated = kafka instanceof KafkaCluster ? Object.fromEntries(SERVICE_NAMES.map((service) => [service, { KAFKA_TOPIC_REPLICATION_FACTOR: '3', ...options.extraEnv?.[service] }])) : options.extraEnv;
     this.wiring = {
       ports: options.ports,
       kafkaBrokers: kafka?.brokers ?? ('brokers' in options.kafka ? options.kafka.brokers : ''),
@@ -90,7 +95,7 @@ export class LocalPlatform {
       smtpUrl: options.smtpUrl ?? mailCatcher?.smtpUrl ?? '',
       logFormat: options.logFormat ?? 'json',
       logLevel: options.logLevel ?? 'info',
-      extraEnv: options.extraEnv,
+      extraEnv: replicated,
       inheritEnv: options.inheritEnv,
       nodeArgs: options.nodeArgs,
     };
@@ -100,10 +105,13 @@ export class LocalPlatform {
   static async start(options: LocalPlatformOptions, log: (line: string) => void = () => undefined): Promise<LocalPlatform> {
     log(`database: setting up "${options.database.name}" (roles, schemas)`);
     setupDatabase(options.database);
-    let kafka: KafkaBroker | undefined;
+    let kafka: KafkaBroker | KafkaCluster | undefined;
     if ('start' in options.kafka) {
       log(`kafka: starting a KRaft broker on 127.0.0.1:${options.kafka.start.port}`);
       kafka = await startKafka({ ...options.kafka.start, output: LocalPlatform.outputFor(options.output, 'kafka') });
+    } else if ('cluster' in options.kafka) {
+      log(`kafka: starting a three-node KRaft cluster on 127.0.0.1:${options.kafka.cluster.ports.map((ports) => ports.port).join(', ')}`);
+      kafka = await KafkaCluster.start({ ...options.kafka.cluster, output: (node) => LocalPlatform.outputFor(options.output, `kafka-${node}`) });
     }
     const mailCatcher = options.smtpUrl ? undefined : await new MailCatcher({ smtpPort: await freePort() }).start();
     const platform = new LocalPlatform(options, kafka, mailCatcher);
@@ -279,6 +287,7 @@ export class LocalPlatform {
       this.processes.delete(service);
     }
     await this.kafka?.process.stop(30_000);
+    await this.kafkaCluster?.stop();
     await this.mailCatcher?.stop();
     if (this.options.dropDatabaseOnStop) dropDatabase(this.options.database);
   }

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Balancer } from './balancer.ts';
 import { ManagedProcess } from './managed-process.ts';
 import { GiveUp, isPortOpen, waitFor } from './wait.ts';
 
@@ -57,4 +58,134 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions): Pro
     return isPortOpen(options.port);
   }, 30_000, 100);
   return { host: '127.0.0.1', port: options.port, adminUser: 'postgres', process: server };
+}
+
+export interface PostgresClusterOptions {
+  dataDir: string;
+  primaryPort: number;
+  standbyPort: number;
+  /** The read-write address: a balancer port that follows the primary (CloudNativePG's `-rw` Service). */
+  readWritePort: number;
+  /** Log file of each node, by its name. */
+  output: (node: string) => string;
+  /** Acknowledge a commit once the standby has it (CloudNativePG's synchronous replication), or as soon as the primary has (asynchronous: a failover may lose acknowledged writes). */
+  synchronous: boolean;
+}
+
+interface PostgresNode {
+  name: string;
+  port: number;
+  data: string;
+  process?: ManagedProcess;
+}
+
+/**
+ * A primary and a streaming standby of the machine's PostgreSQL (initdb, pg_basebackup), as
+ * k8s/infra/postgres runs a CloudNativePG cluster of two instances: commits wait for the standby
+ * (`synchronous_standby_names`) when `synchronous`. `failover()` does what the operator does when
+ * the primary is lost: promote the standby (which then runs alone, accepting writes without a
+ * standby, as CloudNativePG's `dataDurability: preferred` does). The services reach whichever
+ * node is primary through one address (a Balancer `primary` frontend, the `-rw` Service).
+ */
+export class PostgresCluster {
+  readonly nodes: [PostgresNode, PostgresNode];
+  /** Where clients connect: the primary, whichever node that is. */
+  readonly host = '127.0.0.1';
+  readonly adminUser = 'postgres';
+  private readonly options: PostgresClusterOptions;
+  private primaryIndex = 0;
+  private balancer?: Balancer;
+
+  private constructor(options: PostgresClusterOptions) {
+    this.options = options;
+    this.nodes = [
+      { name: 'postgres-1', port: options.primaryPort, data: join(options.dataDir, 'postgres-1') },
+      { name: 'postgres-2', port: options.standbyPort, data: join(options.dataDir, 'postgres-2') },
+    ];
+  }
+
+  get port(): number {
+    return this.options.readWritePort;
+  }
+
+  get primary(): PostgresNode {
+    return this.nodes[this.primaryIndex];
+  }
+
+  get standby(): PostgresNode {
+    return this.nodes[1 - this.primaryIndex];
+  }
+
+  static async start(options: PostgresClusterOptions): Promise<PostgresCluster> {
+    const cluster = new PostgresCluster(options);
+    const bin = postgresBin();
+    const [primary, standby] = cluster.nodes;
+    mkdirSync(options.dataDir, { recursive: true });
+    if (process.getuid?.() === 0) chownSync(options.dataDir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
+    const run = (command: string, args: string[]) => {
+      const [program, programArgs] = asPostgresUser(join(bin, command), args);
+      execFileSync(program, programArgs, { stdio: 'ignore' });
+    };
+    run('initdb', ['-D', primary.data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+    appendFileSync(join(primary.data, 'pg_hba.conf'), 'host replication all 127.0.0.1/32 trust\n');
+    await cluster.startNode(primary, { synchronous_standby_names: options.synchronous ? `'FIRST 1 (${standby.name})'` : "''" });
+    run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', standby.data, '-X', 'stream', '-R', '-d', `host=127.0.0.1 port=${primary.port} user=postgres application_name=${standby.name}`]);
+    await cluster.startNode(standby, {});
+    // The standby streams (and, when synchronous, is the one commits wait for).
+    await waitFor('the standby to stream from the primary', async () => {
+      const state = cluster.sql(primary, `SELECT sync_state FROM pg_stat_replication WHERE application_name = '${standby.name}' AND state = 'streaming'`);
+      return state === (options.synchronous ? 'sync' : 'async');
+    }, 30_000, 200);
+    cluster.balancer = await Balancer.start({ dataDir: join(options.dataDir, 'rw'), output: options.output('postgres-rw') }, [{ name: 'postgres-rw', port: options.readWritePort, kind: 'primary' }]);
+    for (const node of cluster.nodes) await cluster.balancer.add('postgres-rw', node.name, node.port);
+    await cluster.balancer.enable('postgres-rw', primary.name);
+    return cluster;
+  }
+
+  /** SIGKILL of the primary (its machine is gone), then the standby promoted and left to run alone. Resolves with the new primary. */
+  async failover(): Promise<PostgresNode> {
+    const lost = this.primary;
+    await lost.process?.kill();
+    // The -rw address stops sending anything to the lost node and cuts what it had.
+    await this.balancer?.disable('postgres-rw', lost.name);
+    const promoted = this.standby;
+    this.sql(promoted, 'SELECT pg_promote(true, 30)');
+    // No standby left to wait for: the new primary must not wait for one.
+    this.sql(promoted, "ALTER SYSTEM SET synchronous_standby_names = ''");
+    this.sql(promoted, 'SELECT pg_reload_conf()');
+    this.primaryIndex = 1 - this.primaryIndex;
+    await this.balancer?.enable('postgres-rw', promoted.name);
+    return promoted;
+  }
+
+  async stop(): Promise<void> {
+    await this.balancer?.stop();
+    await Promise.all(this.nodes.map((node) => node.process?.stop(20_000, 'SIGINT')));
+  }
+
+  /** One statement through psql as the superuser; its first value. */
+  sql(node: PostgresNode, statement: string): string {
+    return execFileSync('psql', ['-X', '-A', '-t', '-h', '127.0.0.1', '-p', String(node.port), '-U', 'postgres', '-d', 'postgres', '-c', statement], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  }
+
+  private async startNode(node: PostgresNode, settings: Record<string, string>): Promise<void> {
+    const args = [
+      '-D', node.data,
+      '-p', String(node.port),
+      '-k', this.options.dataDir,
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'max_connections=300',
+      '-c', 'wal_level=replica',
+      '-c', 'max_wal_senders=5',
+      '-c', 'hot_standby=on',
+      ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value.replace(/^'|'$/g, '')}`]),
+    ];
+    const [command, commandArgs] = asPostgresUser(join(postgresBin(), 'postgres'), args);
+    node.process = new ManagedProcess({ name: node.name, command, args: commandArgs, output: this.options.output(node.name) });
+    const child = node.process;
+    await waitFor(`${node.name} on port ${node.port}`, async () => {
+      if (!child.isRunning) throw new GiveUp(`${node.name} exited with code ${await child.exited} (see its log)`);
+      return isPortOpen(node.port);
+    }, 30_000, 100);
+  }
 }

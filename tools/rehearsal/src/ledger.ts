@@ -10,8 +10,10 @@ export interface OrderFacts {
   rows: number;
   /** Rows made for its Idempotency-Key (a second one would be a duplicate order). */
   ordersForKey: number;
-  /** Decisions published for it on platform.orders (order.confirmed or order.rejected). */
+  /** Decisions published for it on platform.orders (order.confirmed or order.rejected), by event id. */
   decisions: number;
+  /** Its decision came before its order.created on the topic. */
+  misordered: boolean;
   /** Its order-confirmed notifications in notification-service's schema. */
   notifications: number;
   /** Mails received for that notification (its stable Message-ID). */
@@ -59,7 +61,7 @@ export async function settle(sources: Sources, timeoutMs: number): Promise<numbe
     const [orders] = await query<{ n: number }>(database, 'order-service', 'SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL', []);
     const [mails] = await query<{ n: number }>(database, 'notification-service', "SELECT count(*)::int AS n FROM email_deliveries WHERE status = 'pending'", []);
     const lag = (await kafka.lag('order-service', ['platform.users'])) + (await kafka.lag('notification-service', ['platform.users', 'platform.orders']));
-    const facts = await collectFacts(sources, new Map());
+    const facts = await collectFacts(sources, { decisions: new Map(), misordered: new Set() });
     const unstreamed = facts.filter((fact) => fact.notifications > 0 && fact.streamed === 0).length;
     if (users.n + orders.n + mails.n === 0 && lag === 0n && unstreamed === 0) return (Date.now() - started) / 1000;
     if (Date.now() - started > timeoutMs) {
@@ -70,27 +72,43 @@ export async function settle(sources: Sources, timeoutMs: number): Promise<numbe
   }
 }
 
+/** What platform.orders says about each order. */
+export interface OrderTopic {
+  /** Decisions (order.confirmed, order.rejected) per order id, by event id. */
+  decisions: Map<string, number>;
+  /** Messages that repeated an event already on the topic (the relay publishes at least once; inboxes absorb them). */
+  repeatedMessages: number;
+  /** Orders whose decision came before their order.created in the partition: per-aggregate order broken. */
+  misordered: Set<string>;
+}
+
 /**
- * How many decisions (order.confirmed, order.rejected) platform.orders carries per order id, by
- * event id: the relay publishes at least once, so one event may be on the topic twice (consumers'
- * inboxes absorb that); two event ids are two decisions. Also how many messages were such repeats.
+ * Reads platform.orders from the beginning. Decisions are counted by event id, so one event
+ * published twice is one decision (a repeat the consumers' inboxes absorb) and two event ids are
+ * two decisions. Within an order's partition its order.created must come before its decision.
  */
-export async function decisionsOnTopic(kafkaBrokers: string): Promise<{ decisions: Map<string, number>; repeatedMessages: number }> {
+export async function readOrderTopic(kafkaBrokers: string): Promise<OrderTopic> {
   const eventIds = new Map<string, Set<string>>();
+  const created = new Set<string>();
+  const misordered = new Set<string>();
   let messages = 0;
   for (const message of await new KafkaTestClient(kafkaBrokers).readAll('platform.orders')) {
-    if (!['order.confirmed', 'order.rejected'].includes(message.headers['ce_type']) || !message.value) continue;
-    messages++;
+    if (!message.value) continue;
+    const type = message.headers['ce_type'];
     const orderId = (JSON.parse(message.value) as { orderId: string }).orderId;
+    if (type === 'order.created') created.add(orderId);
+    if (type !== 'order.confirmed' && type !== 'order.rejected') continue;
+    messages++;
+    if (!created.has(orderId)) misordered.add(orderId);
     const ids = eventIds.get(orderId) ?? new Set<string>();
     eventIds.set(orderId, ids.add(message.headers['ce_id']));
   }
   const decisions = new Map([...eventIds].map(([orderId, ids]) => [orderId, ids.size]));
-  return { decisions, repeatedMessages: messages - [...decisions.values()].reduce((sum, n) => sum + n, 0) };
+  return { decisions, misordered, repeatedMessages: messages - [...decisions.values()].reduce((sum, n) => sum + n, 0) };
 }
 
 /** Every acknowledged order's effects, read from the schemas, the mailbox and the streams (decisions from the topic). */
-export async function collectFacts(sources: Sources, decisions: Map<string, number>): Promise<OrderFacts[]> {
+export async function collectFacts(sources: Sources, topic: Pick<OrderTopic, 'decisions' | 'misordered'>): Promise<OrderFacts[]> {
   const { database, traffic, mail } = sources;
   const orders = [...traffic.orders.values()];
   const ids = orders.map((order) => order.id);
@@ -113,7 +131,8 @@ export async function collectFacts(sources: Sources, decisions: Map<string, numb
       order,
       rows: rows.get(order.id) ?? 0,
       ordersForKey: byKey.get(order.idempotencyKey) ?? 0,
-      decisions: decisions.get(order.id) ?? 0,
+      decisions: topic.decisions.get(order.id) ?? 0,
+      misordered: topic.misordered.has(order.id),
       notifications: notificationIds.length,
       mails: sum((id) => mailsByNotification.get(id) ?? 0),
       streamed: sum((id) => streamedTo.get(order.userId)?.get(id) ?? 0),
@@ -140,6 +159,8 @@ export function tally(facts: OrderFacts[]): LedgerTotals {
     const missing = Object.entries(effects).filter(([, count]) => count === 0).map(([effect]) => effect);
     const doubled = Object.entries(effects).filter(([, count]) => count > 1).map(([effect]) => effect);
     if (fact.ordersForKey > 1) doubled.push('ordered twice for one Idempotency-Key');
+    // Order per aggregate broken: a consumer could have applied the decision before the order existed.
+    if (fact.misordered) missing.push('decided after its creation on the topic');
     for (const effect of missing) note(`not ${effect}`, fact.order.id);
     for (const effect of doubled) note(`${effect} more than once`, fact.order.id);
     if (missing.length > 0) lost++;

@@ -1,6 +1,9 @@
 import pg from 'pg';
-import { serviceDatabaseUrl, sleep, type LocalPlatform, type ServiceImage, type ServiceName } from '@platform/local-platform';
+import { Kafka, logLevel } from 'kafkajs';
+import { serviceDatabaseUrl, SERVICE_NAMES, sleep, type LocalPlatform, type PostgresCluster, type ServiceImage, type ServiceName } from '@platform/local-platform';
+import { KafkaTestClient } from '@platform/testing';
 import { measureCapacity, openLoop, recoveredAt } from './load.ts';
+import { sampleProcesses, slopes } from './soak.ts';
 import type { Traffic } from './traffic.ts';
 
 /** Overload: the admitted requests' p99 must stay under this (they are not left to queue without end). */
@@ -25,8 +28,15 @@ export interface Scenario {
   name: string;
   /** What it proves, one line (the README and docs/reliability.md list the same). */
   proves: string;
-  /** Load shed on purpose (503 or 429 with Retry-After) is the expected answer, not a failure. */
-  shedIsExpected?: boolean;
+  /** Answers that are right in this scenario, not failures. */
+  expects?: {
+    /** Load shed on purpose: 503 or 429 with Retry-After. */
+    shed?: boolean;
+    /** A dependency is being lost: a prompt 503 problem, never a hang. */
+    unavailable?: boolean;
+    /** Replicas are killed mid-request: failed requests are reported, the ledger is what must hold. */
+    failedRequests?: boolean;
+  };
   run(context: RehearsalContext): Promise<ScenarioOutcome>;
 }
 
@@ -50,16 +60,16 @@ async function notifiedBy(context: RehearsalContext, from: number, to: number, t
 /** The broker stops answering (SIGSTOP) for a while: every pod must stay ready and writes go on into the outbox. */
 export const kafkaFreeze: Scenario = {
   name: 'kafka-freeze',
-  proves: 'a frozen Kafka broker takes no pod out of its Service: reads and orders go on (outbox), events flow once it answers',
+  proves: 'a frozen Kafka cluster takes no pod out of its Service: reads and orders go on (outbox), events flow once it answers',
   async run(context) {
-    const broker = context.platform.kafka?.process;
-    if (!broker) throw new Error('kafka-freeze needs the broker this rehearsal started');
+    const cluster = context.platform.kafkaCluster;
+    if (!cluster) throw new Error('kafka-freeze needs the Kafka cluster this rehearsal started');
     const frozenAt = Date.now();
-    broker.pause();
+    cluster.pause();
     try {
       await sleep(12_000);
     } finally {
-      broker.resume();
+      cluster.resume();
     }
     const resumedAt = Date.now();
     const notified = await notifiedBy(context, frozenAt, resumedAt, 120_000);
@@ -85,7 +95,7 @@ export function roll(service: ServiceName): Scenario {
 export const overload: Scenario = {
   name: 'overload',
   proves: 'three times the measured capacity is shed fast (503 or 429 with Retry-After), admitted requests keep a bounded p99, no process crashes, full service returns within seconds',
-  shedIsExpected: true,
+  expects: { shed: true },
   async run(context) {
     const url = `${context.platform.url('gateway')}/api/v1/users/me`;
     const headers = { authorization: `Bearer ${context.traffic.customers[0].accessToken}` };
@@ -128,3 +138,169 @@ export function expandContract(service: ServiceName, releases: ServiceImage[]): 
     },
   };
 }
+
+/**
+ * Watches that every replica that should be in rotation is: one that is neither starting,
+ * restarting nor terminating but that the balancer does not route to has failed its readiness.
+ */
+function watchReadiness(platform: LocalPlatform): { stop(): Promise<string[]> } {
+  const notReady = new Set<string>();
+  let watching = true;
+  const loop = (async () => {
+    while (watching) {
+      for (const replica of await platform.replicaList()) if (replica.state === 'ready' && !replica.ready) notReady.add(`${replica.name} (${new Date().toISOString()})`);
+      await sleep(500);
+    }
+  })();
+  return {
+    async stop() {
+      watching = false;
+      await loop;
+      return [...notReady];
+    },
+  };
+}
+
+/** When every consumer group is caught up on the platform's topics. */
+async function caughtUp(brokers: string, timeoutMs: number): Promise<number> {
+  const kafka = new KafkaTestClient(brokers);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const lag = (await kafka.lag('order-service', ['platform.users']).catch(() => -1n)) + (await kafka.lag('notification-service', ['platform.users', 'platform.orders']).catch(() => -1n));
+    if (lag === 0n) return Date.now();
+    await sleep(500);
+  }
+  return Date.now();
+}
+
+/** The node leading the most partitions of a topic. */
+async function busiestLeader(brokers: string, topic: string): Promise<{ node: number; partitions: number }> {
+  const admin = new Kafka({ clientId: 'rehearsal', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+    const led = new Map<number, number>();
+    for (const partition of metadata.partitions) led.set(partition.leader, (led.get(partition.leader) ?? 0) + 1);
+    const [node, partitions] = [...led].sort((a, b) => b[1] - a[1])[0];
+    return { node, partitions };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The broker that leads the most partitions of platform.orders is killed under load, then the active controller. */
+export const kafkaLeaderLoss: Scenario = {
+  name: 'kafka-leader-loss',
+  proves: 'the broker leading most partitions of platform.orders, then the active controller, SIGKILLed under load: nothing acknowledged lost or doubled, order kept per aggregate, every pod ready, every consumer back to lag 0',
+  async run(context) {
+    const cluster = context.platform.kafkaCluster;
+    if (!cluster) throw new Error('kafka-leader-loss needs the Kafka cluster this rehearsal started');
+    const brokers = context.platform.wiring.kafkaBrokers;
+    const readiness = watchReadiness(context.platform);
+    const started = Date.now();
+    const leader = await busiestLeader(brokers, 'platform.orders');
+    context.log(`  node ${leader.node} leads ${leader.partitions} of platform.orders' partitions: SIGKILL`);
+    await cluster.kill(leader.node);
+    await sleep(15_000);
+    await cluster.restart(leader.node);
+    context.log(`  node ${leader.node} started again`);
+    await sleep(10_000);
+    const controller = cluster.activeController();
+    context.log(`  node ${controller} is the active controller: SIGKILL`);
+    await cluster.kill(controller);
+    await sleep(15_000);
+    await cluster.restart(controller);
+    context.log(`  node ${controller} started again`);
+    const restartedAt = Date.now();
+    const recovered = await caughtUp(brokers, 120_000);
+    const notReady = await readiness.stop();
+    return {
+      recoverySeconds: (recovered - restartedAt) / 1000,
+      details: { killed: { leaderOfMostPartitions: leader.node, controller }, notReady, totalSeconds: (recovered - started) / 1000 },
+      ownRequests: { requests: 0, failed: notReady.length },
+    };
+  },
+};
+
+/** The Postgres primary is killed under load; the standby is promoted and the read-write address follows it. */
+export function postgresFailover(postgres: PostgresCluster): Scenario {
+  return {
+    name: 'postgres-failover',
+    proves: 'the Postgres primary SIGKILLed under load, the synchronous standby promoted, the read-write address repointed: no acknowledged write lost, requests meanwhile answered 503 problem+json (never hung), pools and LISTEN connections back by themselves',
+    expects: { unavailable: true },
+    async run(context) {
+      const customer = context.traffic.customers[0];
+      const lost = postgres.primary.name;
+      const killedAt = Date.now();
+      const promoted = await postgres.failover();
+      context.log(`  ${lost} killed; ${promoted.name} promoted and behind the read-write address after ${((Date.now() - killedAt) / 1000).toFixed(1)} s`);
+      // Recovered: a new order goes through and its notification is stored (relay's LISTEN, consumers, pools all back).
+      const api = `${context.platform.url('gateway')}/api/v1`;
+      let orderId: string | undefined;
+      while (!orderId && Date.now() - killedAt < 120_000) {
+        const response = await fetch(`${api}/orders`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${customer.accessToken}`, 'content-type': 'application/json', 'idempotency-key': `failover-probe-${killedAt}` },
+          body: JSON.stringify({ currency: 'EUR', items: [{ sku: 'FAILOVER-PROBE', quantity: 1, unitPrice: 100 }] }),
+        }).catch(() => undefined);
+        if (response?.status === 201) orderId = ((await response.json()) as { id: string }).id;
+        else await sleep(200);
+      }
+      const accepting = Date.now();
+      const notified = await notifiedBy(context, killedAt, Date.now(), 60_000);
+      return { recoverySeconds: (accepting - killedAt) / 1000, details: { lost, promoted: promoted.name, writesBackSeconds: (accepting - killedAt) / 1000, eventsBackSeconds: (notified - killedAt) / 1000 } };
+    },
+  };
+}
+
+/** A random replica of a random service SIGKILLed every few seconds for a minute; the deployments start them again. */
+export const crashLoop: Scenario = {
+  name: 'crash-loop',
+  proves: 'a random replica of a random service SIGKILLed every few seconds for a minute (each started again): the ledger stays exact',
+  expects: { failedRequests: true },
+  async run(context) {
+    const killed: string[] = [];
+    const until = Date.now() + 60_000;
+    while (Date.now() < until) {
+      const service = SERVICE_NAMES[Math.floor(Math.random() * SERVICE_NAMES.length)];
+      const deployment = context.platform.deployment(service);
+      const index = Math.floor(Math.random() * deployment.size);
+      const name = (await deployment.list())[index]?.name;
+      if (name && (await deployment.list())[index]?.state === 'ready') {
+        await deployment.kill(index);
+        killed.push(name);
+      }
+      await sleep(3_000 + Math.random() * 3_000);
+    }
+    const stoppedAt = Date.now();
+    while (Date.now() - stoppedAt < 120_000 && !(await context.platform.replicaList()).every((replica) => replica.ready)) await sleep(500);
+    return { recoverySeconds: (Date.now() - stoppedAt) / 1000, details: { killed } };
+  },
+};
+
+/** Half the measured capacity for a long while: memory, handles and connections must stay flat. */
+export const soak: Scenario = {
+  name: 'soak',
+  proves: 'half the measured capacity for REHEARSE_SOAK_MINUTES (CI 3, by hand 60): RSS and heap of every process flat after warm-up, consumer lag 0 at the end, no growth in open handles or database connections',
+  async run(context) {
+    const minutes = Number(process.env['REHEARSE_SOAK_MINUTES'] ?? (context.ci ? 3 : 60));
+    const url = `${context.platform.url('gateway')}/api/v1/users/me`;
+    const headers = { authorization: `Bearer ${context.traffic.customers[1].accessToken}` };
+    const capacity = await measureCapacity(url, headers, 4);
+    const rate = Math.max(1, Math.round(capacity / 2));
+    context.log(`  capacity ${Math.round(capacity)} req/s; ${rate} req/s for ${minutes} min, sampling every process every 10 s`);
+    const sampling = sampleProcesses(context.platform, 10_000);
+    const load = await openLoop(url, headers, rate, minutes * 60);
+    const samples = await sampling.stop();
+    const lagZeroAt = await caughtUp(context.platform.wiring.kafkaBrokers, 60_000);
+    const trend = slopes(samples, Math.min(60_000, (minutes * 60_000) / 4));
+    const judged = minutes >= 30;
+    const steep = Object.entries(trend.rssSlopeMbPerHour).filter(([, slope]) => slope >= 5);
+    if (judged) for (const [name, slope] of steep) context.log(`  ${name}: RSS grows ${slope} MB per hour`);
+    return {
+      recoverySeconds: 0,
+      ownRequests: { requests: load.sent, failed: load.failed + (judged ? steep.length : 0) },
+      details: { minutes, offeredPerSecond: rate, admitted: load.admitted, shed: load.shed, admittedP99Ms: load.admittedP99Ms, lagZeroSecondsAfter: (lagZeroAt - Date.now()) / 1000, slopesJudged: judged, ...trend },
+    };
+  },
+};
