@@ -2,6 +2,8 @@ import './tracing';
 import { TelemetryConfig } from '@platform/observability';
 import { bootstrapService } from '@platform/service-kit';
 import { AppModule } from './app.module';
+import { allowBrowserOrigins } from './browser/cors';
+import { sendSecurityHeaders } from './browser/security-headers';
 import { GATEWAY_SETTINGS, GatewayConfig } from './config/gateway.config';
 import { serveApiDocs } from './docs/openapi';
 import { acceptRawJsonBodies } from './proxy/raw-body';
@@ -13,8 +15,10 @@ void bootstrapService({
   config: GatewayConfig,
   settings: GATEWAY_SETTINGS,
   bodyParser: false,
-  beforeListen: (app) => {
+  beforeListen: async (app, config) => {
     acceptRawJsonBodies(app);
+    sendSecurityHeaders(app);
+    await allowBrowserOrigins(app, config.CORS_ORIGINS);
     serveApiDocs(app, app.get(TelemetryConfig).SERVICE_VERSION);
   },
 });
