@@ -7,4 +7,5 @@ export * from './otlp-receiver.ts';
 export * from './problem.ts';
 export * from './raw-http.ts';
 export * from './test-platform.ts';
+export * from './typed-client.ts';
 export * from './users.ts';
