@@ -1,4 +1,5 @@
 export * from './api-client.ts';
+export * from './browser.ts';
 export * from './event-stream.ts';
 export * from './eventually.ts';
 export * from './kafka-test-client.ts';
