@@ -216,23 +216,28 @@ describe('browser clients on other origins: CORS, security headers, a web app an
     });
 
     it('misses nothing and repeats nothing when the stream is cut: the gateway restarts, the reader reconnects with Last-Event-ID', async () => {
+      expect(shopPage).toBeDefined(); // the page of the journey above
       const { page } = shopPage;
       const { data: tokens } = await platform.client.POST('/api/v1/auth/login', { body: { email, password: 'correct horse battery' } });
       const before = await notificationsOnPage();
 
       await platform.platform.stopService('gateway');
-      await page.locator('#stream-state', { hasText: 'reconnecting' }).waitFor();
-      // While the gateway is down, an order placed straight at order-service (which checks the token
-      // itself) is confirmed and notified: the reader can only get it by replay.
-      const missed = await fetch(`${platform.url('order-service')}/api/v1/orders`, {
-        method: 'POST',
-        headers: { ...bearer(tokens!.accessToken), 'content-type': 'application/json' },
-        body: JSON.stringify({ currency: 'EUR', items: [{ sku: 'PEN-7', quantity: 3, unitPrice: 250 }] }),
-      });
-      expect(missed.status).toBe(201);
-      const { id: missedOrder } = (await missed.json()) as { id: string };
-      await eventually(async () => expect(await platform.queryAs('notification-service', "SELECT id FROM notifications WHERE order_id = $1 AND type = 'order-confirmed'", [missedOrder])).toHaveLength(1), 15_000);
-      await platform.platform.startService('gateway');
+      let missedOrder: string;
+      try {
+        await page.locator('#stream-state', { hasText: 'reconnecting' }).waitFor();
+        // While the gateway is down, an order placed straight at order-service (which checks the token
+        // itself) is confirmed and notified: the reader can only get it by replay.
+        const missed = await fetch(`${platform.url('order-service')}/api/v1/orders`, {
+          method: 'POST',
+          headers: { ...bearer(tokens!.accessToken), 'content-type': 'application/json' },
+          body: JSON.stringify({ currency: 'EUR', items: [{ sku: 'PEN-7', quantity: 3, unitPrice: 250 }] }),
+        });
+        expect(missed.status).toBe(201);
+        ({ id: missedOrder } = (await missed.json()) as { id: string });
+        await eventually(async () => expect(await platform.queryAs('notification-service', "SELECT id FROM notifications WHERE order_id = $1 AND type = 'order-confirmed'", [missedOrder])).toHaveLength(1), 15_000);
+      } finally {
+        await platform.platform.startService('gateway'); // whatever happened, the suite goes on with a gateway
+      }
 
       await page.locator(`#notifications li[data-order-id="${missedOrder}"][data-type="order-confirmed"]`).waitFor({ timeout: 15_000 });
       await page.locator('#stream-state', { hasText: 'open' }).waitFor();
