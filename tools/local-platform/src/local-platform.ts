@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { Balancer } from './balancer.ts';
 import { dropDatabase, setupDatabase, type DatabaseOptions } from './database.ts';
+import { ServiceDeployment, type ReplicaInfo } from './deployment.ts';
+import { distImage, snapshotImage, type ServiceImage } from './images.ts';
 import { startKafka, type KafkaBroker, type KafkaOptions } from './kafka.ts';
 import { MailCatcher } from './mail-catcher.ts';
 import type { ManagedProcess } from './managed-process.ts';
-import { distEntry } from './paths.ts';
+import { podSpecFromManifests } from './pod-spec.ts';
 import { startPrometheus, type PrometheusServer } from './prometheus-server.ts';
 import { freePort } from './wait.ts';
 import {
@@ -42,6 +45,12 @@ export interface LocalPlatformOptions {
   nodeArgs?: PlatformWiring['nodeArgs'];
   /** Also run Prometheus scraping every service's management port (tools/prometheus/prometheus.yml). */
   prometheus?: { port: number; dataDir: string; scrapeIntervalSeconds?: number };
+  /**
+   * Run every service as this many replicas behind a real load balancer listening on the service's
+   * port, as Kubernetes runs them (`./platform up`, the rehearsal): see ServiceDeployment. Without
+   * it, one process per service listens on the service's ports itself (the e2e suites).
+   */
+  replicas?: { count: number; workDir: string };
 }
 
 /**
@@ -60,6 +69,9 @@ export class LocalPlatform {
   /** Management URL of each replica, by its client URL. */
   private readonly replicaManagement = new Map<string, string>();
   private readonly options: LocalPlatformOptions;
+  /** Balanced mode: the balancer and each service's replicas. */
+  balancer?: Balancer;
+  private readonly deployments = new Map<ServiceName, ServiceDeployment>();
 
   private constructor(options: LocalPlatformOptions, kafka: KafkaBroker | undefined, mailCatcher: MailCatcher | undefined) {
     this.options = options;
@@ -93,7 +105,8 @@ export class LocalPlatform {
     const platform = new LocalPlatform(options, kafka, mailCatcher);
     try {
       for (const service of BACKEND_SERVICES) log(`${service}: ${runMigrations(service, options.database)}`);
-      await Promise.all(SERVICE_NAMES.map((service) => platform.startService(service)));
+      if (options.replicas) await platform.startDeployments(options.replicas, log);
+      else await Promise.all(SERVICE_NAMES.map((service) => platform.startService(service)));
       if (options.prometheus) {
         const managementPorts = Object.fromEntries(SERVICE_NAMES.map((service) => [service, options.ports[service].management])) as Record<ServiceName, number>;
         platform.prometheus = await startPrometheus({ ...options.prometheus, managementPorts, output: LocalPlatform.outputFor(options.output, 'prometheus') });
@@ -112,12 +125,58 @@ export class LocalPlatform {
     return serviceUrl(this.wiring, service);
   }
 
-  /** The management port: /metrics, probes, and the gateway's /health. */
+  /** The management port: /metrics, probes, and the detailed /health (of the oldest replica, when balanced). */
   managementUrl(service: ServiceName): string {
-    return managementUrl(this.wiring, service);
+    const deployment = this.deployments.get(service);
+    return deployment ? deployment.replicaUrls(0).managementUrl : managementUrl(this.wiring, service);
+  }
+
+  /** Balanced mode: a service's replicas. */
+  deployment(service: ServiceName): ServiceDeployment {
+    const deployment = this.deployments.get(service);
+    if (!deployment) throw new Error(`${service} runs without replicas (start the platform with { replicas })`);
+    return deployment;
+  }
+
+  /** Balanced mode: every replica of every service, as `./platform ps` shows them. */
+  async replicaList(): Promise<ReplicaInfo[]> {
+    return (await Promise.all(SERVICE_NAMES.map((service) => this.deployments.get(service)?.list() ?? []))).flat();
+  }
+
+  /**
+   * Balanced mode: rolls a service to `image` (by default a snapshot of its current build): the
+   * image's migrations first, as the per-version migration Job does, then the rolling update.
+   */
+  async roll(service: ServiceName, image?: ServiceImage, log: (line: string) => void = () => undefined): Promise<{ replaced: number; exitCodes: (number | null)[]; version: string }> {
+    const next = image ?? snapshotImage(service, join(this.options.replicas?.workDir ?? '', 'images'));
+    if ((BACKEND_SERVICES as readonly string[]).includes(service)) log(`${service}: ${runMigrations(service as (typeof BACKEND_SERVICES)[number], this.options.database, next)}`);
+    log(`${service}: rolling to ${next.version}`);
+    const result = await this.deployment(service).roll(next);
+    log(`${service}: ${result.replaced} replica(s) replaced, exit codes ${result.exitCodes.join(', ')}`);
+    return { ...result, version: next.version };
+  }
+
+  private async startDeployments(replicas: { count: number; workDir: string }, log: (line: string) => void): Promise<void> {
+    const spec = podSpecFromManifests();
+    this.balancer = await Balancer.start(
+      { dataDir: join(replicas.workDir, 'balancer'), output: LocalPlatform.outputFor(this.options.output, 'balancer'), probe: spec.readiness },
+      SERVICE_NAMES.map((service) => ({ name: service, port: this.options.ports[service].http, kind: service === 'gateway' ? 'edge' : 'service' })),
+    );
+    log(`balancer: HAProxy on ports ${SERVICE_NAMES.map((service) => this.options.ports[service].http).join(', ')}, checking ${spec.readiness.path} every ${spec.readiness.periodSeconds} s`);
+    for (const service of SERVICE_NAMES) {
+      this.deployments.set(
+        service,
+        new ServiceDeployment(service, { wiring: this.wiring, balancer: this.balancer, spec, outputFor: (replica) => LocalPlatform.outputFor(this.options.output, replica), log }),
+      );
+    }
+    // Backends first: the gateway's start-up fetches nothing, but the others need user-service's JWKS on first use.
+    for (const group of [['user-service'], ['order-service', 'notification-service'], ['gateway']] as ServiceName[][]) {
+      await Promise.all(group.map((service) => this.deployment(service).scaleTo(replicas.count, snapshotImage(service, join(replicas.workDir, 'images'), 'start'))));
+    }
   }
 
   process(service: ServiceName): ManagedProcess {
+    if (this.deployments.has(service)) return this.deployment(service).process(0);
     const child = this.processes.get(service);
     if (!child) throw new Error(`${service} is not running`);
     return child;
@@ -171,7 +230,7 @@ export class LocalPlatform {
 
   /** Runs a consumer's dead-letter replay command (`dist/apps/<service>/dlq-replay.js`) against this platform. */
   replayDeadLetters(service: 'order-service' | 'notification-service', args: string[]): string {
-    return execFileSync(process.execPath, [distEntry(service, 'dlq-replay'), ...args], {
+    return execFileSync(process.execPath, [join(distImage(service).dir, 'dlq-replay.js'), ...args], {
       env: { PATH: process.env['PATH'], KAFKA_BROKERS: this.wiring.kafkaBrokers, LOG_LEVEL: 'warn' },
       encoding: 'utf8',
     });
@@ -194,6 +253,9 @@ export class LocalPlatform {
   async stop(): Promise<void> {
     await this.prometheus?.process.stop();
     await Promise.all(this.replicas.splice(0).map((replica) => replica.stop()));
+    await this.deployments.get('gateway')?.stop();
+    await Promise.all(BACKEND_SERVICES.map((service) => this.deployments.get(service)?.stop()));
+    await this.balancer?.stop();
     const order: ServiceName[] = ['gateway', 'user-service', 'order-service', 'notification-service'];
     for (const service of order) {
       const child = this.processes.get(service);

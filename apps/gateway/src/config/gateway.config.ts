@@ -47,7 +47,7 @@ export class GatewayConfig extends BaseServiceConfig {
   @Max(1_024)
   UPSTREAM_CONNECTIONS: number = 64;
 
-  /** Extra attempts for idempotent methods whose connection failed before any answer. */
+  /** Extra attempts for idempotent methods, and POSTs with an Idempotency-Key, whose connection failed or was reset before any answer. */
   @IsInt()
   @Min(0)
   @Max(5)

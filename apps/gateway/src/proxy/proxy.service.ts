@@ -21,7 +21,11 @@ const BUFFERED_BODY_MAX_BYTES = 64 * 1024;
 /** Answers that mean the upstream itself is in trouble: they count against its circuit. */
 const UPSTREAM_TROUBLE = new Set([502, 503, 504]);
 
-/** Failed before the upstream saw the request: safe to retry an idempotent one. */
+/**
+ * The connection failed or was reset before any byte of an answer came back (a replica that went
+ * away, an idle keep-alive connection closed as the request went out): safe to send again when
+ * sending twice changes nothing.
+ */
 function isConnectFailure(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? '';
   return error instanceof errors.ConnectTimeoutError || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED'].includes(code);
@@ -33,7 +37,8 @@ function isTimeout(error: unknown): boolean {
 
 /**
  * Forwards a client request to an upstream service and streams its answer back unchanged.
- * Idempotent requests are retried when the connection fails; every upstream has a timeout and a
+ * Repeatable requests (idempotent, or a POST with an Idempotency-Key) are retried when the
+ * connection fails or is reset before an answer starts; every upstream has a timeout and a
  * circuit breaker that answers 503 at once while the upstream is known to be down.
  */
 @Injectable()
@@ -48,7 +53,7 @@ export class ProxyService {
   async forward(name: UpstreamName, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const upstream = this.upstreams.get(name);
     const body = Buffer.isBuffer(request.body) ? request.body : undefined;
-    const attempts = IDEMPOTENT.has(request.method) ? 1 + this.config.UPSTREAM_RETRIES : 1;
+    const attempts = ProxyService.isRepeatable(request) ? 1 + this.config.UPSTREAM_RETRIES : 1;
     let response: Dispatcher.ResponseData | undefined;
     for (let attempt = 1; !response; attempt++) {
       if (!upstream.breaker.tryAcquire()) throw this.circuitOpen(upstream, reply);
@@ -74,6 +79,11 @@ export class ProxyService {
       if (value !== undefined && !NOT_FORWARDED_RESPONSE.has(header)) void reply.header(header, value);
     }
     return reply.send(answer);
+  }
+
+  /** Idempotent methods (RFC 9110), and a POST that carries an Idempotency-Key (the service answers a repeat with the first result). */
+  private static isRepeatable(request: FastifyRequest): boolean {
+    return IDEMPOTENT.has(request.method) || (request.method === 'POST' && request.headers['idempotency-key'] !== undefined);
   }
 
   /**
