@@ -10,10 +10,12 @@ describe('EventStreamDecoder', () => {
     ]);
   });
 
-  it('skips comments (the heartbeat) and drops an event that has no data', () => {
-    const decoder = new EventStreamDecoder();
+  it('never dispatches comments (the heartbeat), only tells them, and drops an event that has no data', () => {
+    const comments: string[] = [];
+    const decoder = new EventStreamDecoder('', (text) => comments.push(text));
 
     expect(decoder.push(': connected\n\n: keep-alive\n\nevent: notification\n\n')).toEqual([]);
+    expect(comments).toEqual([' connected', ' keep-alive']);
   });
 
   it('joins data lines with a newline and strips one leading space only', () => {

@@ -13,19 +13,21 @@ const LINE_END = /\r\n|\r|\n/;
 /**
  * Turns `text/event-stream` text, fed in chunks as it arrives, into events (the HTML standard's
  * "interpreting an event stream"): lines end in CRLF, LF or CR, even when a chunk splits them;
- * comment lines (`:`) are skipped; `data:` lines join; an `id:` stays the last event id until the
- * next one; a blank line dispatches, an event without data is dropped. No `retry:`: the reader
- * decides its own back-off.
+ * comment lines (`:`, the heartbeat) are never dispatched, only told to `onComment`; `data:` lines
+ * join; an `id:` stays the last event id until the next one; a blank line dispatches, an event
+ * without data is dropped. No `retry:`: the reader decides its own back-off.
  */
 export class EventStreamDecoder {
   /** The last `id:` seen (or the one given to resume from). */
   lastEventId: string;
+  private readonly onComment?: (text: string) => void;
   private buffer = '';
   private data: string[] = [];
   private type = '';
 
-  constructor(lastEventId = '') {
+  constructor(lastEventId = '', onComment?: (text: string) => void) {
     this.lastEventId = lastEventId;
+    this.onComment = onComment;
   }
 
   /** Feeds the next chunk of text; returns the events it completed. */
@@ -45,7 +47,10 @@ export class EventStreamDecoder {
 
   private line(line: string): ServerSentEvent | undefined {
     if (line === '') return this.dispatch();
-    if (line.startsWith(':')) return undefined;
+    if (line.startsWith(':')) {
+      this.onComment?.(line.slice(1));
+      return undefined;
+    }
     const colon = line.indexOf(':');
     const field = colon < 0 ? line : line.slice(0, colon);
     const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
