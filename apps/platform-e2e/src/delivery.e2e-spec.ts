@@ -313,6 +313,17 @@ describe('delivery as code', () => {
       expect(service.spec.ports).toEqual([expect.objectContaining({ port: 80, targetPort: 'http' })]);
     });
 
+    it('sends HSTS (two years, subdomains) on every answer it routes over HTTPS', () => {
+      const routes = render('overlays/prod').filter((object) => object.kind === 'HTTPRoute' && object.spec.parentRefs.some((parent: { sectionName?: string }) => parent.sectionName === 'https'));
+      expect(routes.length).toBeGreaterThan(0);
+      for (const route of routes) {
+        for (const rule of route.spec.rules) {
+          const set = (rule.filters ?? []).filter((filter: { type: string }) => filter.type === 'ResponseHeaderModifier').flatMap((filter: { responseHeaderModifier: { set?: object[] } }) => filter.responseHeaderModifier.set ?? []);
+          expect({ route: route.metadata.name, set }).toEqual({ route: route.metadata.name, set: [{ name: 'Strict-Transport-Security', value: 'max-age=63072000; includeSubDomains' }] });
+        }
+      }
+    });
+
     it('has an ExternalSecret example for every Secret the manifests reference', () => {
       const prod = JSON.stringify(render('overlays/prod'));
       const referenced = new Set([...prod.matchAll(/"secretKeyRef":\{"key":"([^"]+)","name":"([^"]+)"/g)].map((match) => `${match[2]}/${match[1]}`));

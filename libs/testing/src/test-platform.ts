@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { createApiClient, type ApiClient as TypedApiClient } from '@platform/api-client';
 import { ApiClient } from './api-client.ts';
 import { KafkaTestClient } from './kafka-test-client.ts';
 import { OtlpReceiver } from './otlp-receiver.ts';
@@ -38,6 +39,8 @@ export interface TestPlatformOptions {
 export class TestPlatform {
   readonly platform: LocalPlatform;
   readonly api: ApiClient;
+  /** The typed client of @platform/api-client on the gateway, as the API's clients use it (paths carry /api/v1). */
+  readonly client: TypedApiClient;
   readonly kafka: KafkaTestClient;
   readonly workDir: string;
   /** Spans the services exported, when started with `{ tracing: true }`. */
@@ -54,6 +57,7 @@ export class TestPlatform {
     this.workDir = workDir;
     this.postgres = postgres;
     this.api = new ApiClient(`${platform.url('gateway')}/api/v1`);
+    this.client = createApiClient({ baseUrl: platform.url('gateway') });
     this.kafka = new KafkaTestClient(platform.wiring.kafkaBrokers);
   }
 

@@ -56,6 +56,8 @@ async function up(replicas: number): Promise<void> {
       adminEmails: (env['ADMIN_EMAILS'] ?? 'admin@example.com').split(',').map((email) => email.trim()),
       logFormat: env['LOG_FORMAT'] === 'json' || !process.stdout.isTTY ? 'json' : 'pretty',
       logLevel: env['LOG_LEVEL'] ?? 'info',
+      // A web app's dev server may call the API from the browser (CORS); CORS_ORIGINS replaces the list.
+      extraEnv: { gateway: { CORS_ORIGINS: env['CORS_ORIGINS'] ?? 'http://localhost:5173' } },
       // PROMETHEUS=1: Debian's Prometheus (fetched into .cache once) with tools/prometheus/prometheus.yml.
       prometheus: env['PROMETHEUS'] === '1' ? { port: int('PROMETHEUS_PORT', 9090), dataDir: join(CACHE_DIR, 'prometheus', 'dev') } : undefined,
       // Each service's replicas behind HAProxy on its port, as Kubernetes runs them.

@@ -1,8 +1,11 @@
 import { JwksConfig, TokenConfig } from '@platform/auth';
+import { CommaSeparated } from '@platform/config';
 import { BaseServiceConfig } from '@platform/service-kit';
-import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsArray, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 const url = () => IsUrl({ require_tld: false, protocols: ['http', 'https'] });
+/** An origin as a browser sends it: scheme, lower-case host (or [IPv6]), optional port; no path, no wildcard. */
+const ORIGIN = /^https?:\/\/([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/;
 
 export class GatewayConfig extends BaseServiceConfig {
   override PORT = 3000;
@@ -111,6 +114,15 @@ export class GatewayConfig extends BaseServiceConfig {
   @Min(1)
   @Max(100)
   STREAMS_PER_USER: number = 5;
+
+  /**
+   * Web app origins allowed to call the API from a browser (CORS), comma-separated, each exactly as
+   * the browser sends it (`https://app.example.com`, `http://localhost:5173`); none by default.
+   */
+  @CommaSeparated()
+  @IsArray()
+  @Matches(ORIGIN, { each: true, message: 'CORS_ORIGINS must list exact origins such as https://app.example.com (scheme, lower-case host, optional port; no path, no trailing slash, no wildcard)' })
+  CORS_ORIGINS: string[] = [];
 
   /** Requests per client IP per minute on routes without a token (register, refresh, …). */
   @IsInt()
