@@ -79,6 +79,14 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', exports: 'writable', __dirname: 'readonly', __filename: 'readonly' } },
   },
   {
+    // The web page of the browser-clients suite runs in Chromium: a browser's globals, an ES module.
+    files: ['apps/platform-e2e/src/web-app/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(['window', 'document', 'location', 'URLSearchParams', 'AbortController', 'FormData', 'crypto', 'TextDecoder', 'Headers'].map((name) => [name, 'readonly'])),
+    },
+  },
+  {
     // Tests and their harness read JSON answers whose shape is the thing under test.
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts', 'tools/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },
