@@ -3,18 +3,11 @@ import { AuthModule } from '@platform/auth';
 import { MessagingModule } from '@platform/messaging';
 import { DatabaseModule } from '@platform/service-kit';
 import { NOTIFICATION_SERVICE_DATA } from './database/database.options';
-import { EmailDeliveriesService } from './email/email-deliveries.service';
-import { MailSender } from './email/mail-sender';
-import { MailTransport } from './email/mail-transport';
-import { NotificationsEventsController } from './notifications/notifications.events.controller';
-import { NotificationsHttpController } from './notifications/notifications.http.controller';
-import { NotificationsService } from './notifications/notifications.service';
-import { PreferencesHttpController } from './preferences/preferences.http.controller';
-import { PreferencesService } from './preferences/preferences.service';
-import { RecipientsService } from './recipients/recipients.service';
-import { NotificationFanout } from './stream/notification-fanout';
-import { NotificationStreams } from './stream/notification-streams';
-import { NotificationsStreamHttpController } from './stream/notifications-stream.http.controller';
+import { EmailModule } from './email/email.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { PreferencesModule } from './preferences/preferences.module';
+import { RecipientsModule } from './recipients/recipients.module';
+import { StreamModule } from './stream/stream.module';
 
 @Module({
   imports: [
@@ -22,8 +15,11 @@ import { NotificationsStreamHttpController } from './stream/notifications-stream
     // It only consumes: no outbox relay runs here.
     MessagingModule.forRoot({ publish: false, consume: true }),
     AuthModule.forRoot(),
+    RecipientsModule,
+    PreferencesModule,
+    NotificationsModule,
+    EmailModule,
+    StreamModule,
   ],
-  controllers: [PreferencesHttpController, NotificationsStreamHttpController, NotificationsHttpController, NotificationsEventsController],
-  providers: [NotificationsService, RecipientsService, PreferencesService, EmailDeliveriesService, MailTransport, MailSender, NotificationFanout, NotificationStreams],
 })
 export class AppModule {}

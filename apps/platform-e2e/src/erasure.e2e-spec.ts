@@ -40,6 +40,9 @@ describe('DELETE /users/me erases the user everywhere', () => {
     // Mail went to the address while the account lived (welcome, order confirmed) …
     await eventually(() => expect(platform.mail.mailsTo(user.email).map((mail) => mail.subject).sort()).toEqual(['Welcome, Erasable Person!', 'Your order is confirmed']), 20_000);
 
+    // A preference row too: every feature of notification-service keeps something about the user.
+    expect((await platform.api.put('/notifications/preferences', { email: true }, { token: user.accessToken })).status).toBe(200);
+
     const erased = await platform.api.delete('/users/me', { token: user.accessToken });
     expect(erased.status).toBe(204);
 
@@ -51,6 +54,8 @@ describe('DELETE /users/me erases the user everywhere', () => {
       expect(await platform.queryAs('user-service', 'SELECT id FROM users WHERE id = $1 UNION ALL SELECT id FROM refresh_tokens WHERE user_id = $1', [user.id])).toEqual([]);
       expect(await platform.queryAs('order-service', 'SELECT user_id FROM customers WHERE user_id = $1 UNION ALL SELECT id FROM orders WHERE user_id = $1', [user.id])).toEqual([]);
       expect(await platform.queryAs('notification-service', 'SELECT id FROM notifications WHERE user_id = $1', [user.id])).toEqual([]);
+      // Not even the id: notifications, deliveries, address, preferences (only a hash of it stays).
+      expect(await rowsMentioning('notification-service', [user.id])).toEqual([]);
     }, 10_000, 250);
 
     // … and none after: the order the erasure cancelled sends no "order cancelled" mail to anybody.

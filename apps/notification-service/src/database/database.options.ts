@@ -1,8 +1,8 @@
 import type { ServiceData } from '@platform/service-kit';
 import { EmailDeliveryEntity } from '../email/email-delivery.entity';
-import { ErasedRecipientEntity, NotificationEntity } from '../notifications/notification.entity';
+import { NotificationEntity } from '../notifications/notification.entity';
 import { PreferenceEntity } from '../preferences/preference.entity';
-import { RecipientEntity } from '../recipients/recipient.entity';
+import { ErasedRecipientEntity, RecipientEntity } from '../recipients/recipient.entity';
 import { CreateNotifications1763900000000 } from './migrations/1763900000000-create-notifications';
 import { EmailPreferencesUnread1764000000000 } from './migrations/1764000000000-email-preferences-unread';
 

@@ -4,6 +4,7 @@ import { backoffDelay, WakeableSleep } from '@platform/messaging';
 import { counter, gauge } from '@platform/observability';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NotificationServiceConfig } from '../config/notification-service.config';
+import { NotificationCreated } from '../notifications/notification-created.signal';
 import { renderEmail } from './email-templates';
 import { MailTransport } from './mail-transport';
 import { classifySmtpFailure } from './smtp-failure';
@@ -45,7 +46,10 @@ export class MailSender implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly config: NotificationServiceConfig,
     private readonly dataSource: DataSource,
     private readonly transport: MailTransport,
+    created: NotificationCreated,
   ) {
+    // A notification committed (on any replica): its delivery is due now.
+    created.onCommitted({ created: () => this.sleeper.wake(), missed: () => this.sleeper.wake() });
     gauge('notification_emails_pending', 'Email deliveries waiting to be sent (due now or later).', [], async (metric) => {
       try {
         const [row] = await this.dataSource.query(`SELECT count(*)::int AS pending FROM ${DELIVERIES} WHERE "status" = 'pending'`);
@@ -65,11 +69,6 @@ export class MailSender implements OnApplicationBootstrap, OnModuleDestroy {
     this.running = false;
     this.sleeper.wake();
     await this.loop;
-  }
-
-  /** Look now (a notification was just stored). */
-  wake(): void {
-    this.sleeper.wake();
   }
 
   private async run(): Promise<void> {

@@ -10,12 +10,9 @@ export interface OutgoingMail extends EmailContent {
 
 /**
  * The SMTP client (nodemailer) for SMTP_URL, every step bounded by SMTP_TIMEOUT_MS. One pooled
- * connection carries the mails one after another (MailSender sends them in order): with a new
- * connection (greeting, EHLO, QUIT) for every mail the sender delivered ~8 mails/s while 50
- * orders/s came in, side by side with the pooled build, which kept pace. A kept-open connection
- * may have been closed by the server meanwhile: nodemailer then sends the mail once more over a
- * new one (`maxRequeues: 1`; a repeat carries the same Message-ID); any other failure is the
- * MailSender's to retry.
+ * connection carries the mails one after another: a connection per mail could not keep pace with
+ * the orders (docs/performance.md). A mail whose kept-open connection turns out closed goes once
+ * more over a new one (`maxRequeues: 1`, same Message-ID); other failures are MailSender's to retry.
  */
 @Injectable()
 export class MailTransport implements OnApplicationShutdown {

@@ -3,12 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { PAGE_LIMITS } from '@platform/api';
 import { DomainError, keysetPage } from '@platform/service-kit';
 import { DataSource, IsNull, Not, type EntityManager } from 'typeorm';
-import { EmailDeliveriesService } from '../email/email-deliveries.service';
-import { PreferencesService } from '../preferences/preferences.service';
-import { RecipientsService } from '../recipients/recipients.service';
-import { erasureHash } from './erasure';
-import type { NotificationContent } from './notification-templates';
-import { ErasedRecipientEntity, NotificationEntity } from './notification.entity';
+import { RecipientsService, type RecipientProfile } from '../recipients/recipients.service';
+import { NotificationCreated } from './notification-created.signal';
+import { NotificationTemplates, type NotificationContent } from './notification-templates';
+import { NotificationEntity } from './notification.entity';
 
 export interface NotificationSource {
   userId: string;
@@ -20,17 +18,19 @@ export interface NotificationSource {
 export class NotificationsService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly emails: EmailDeliveriesService,
     private readonly recipients: RecipientsService,
-    private readonly preferences: PreferencesService,
-  ) {}
+    private readonly created: NotificationCreated,
+  ) {
+    recipients.onErased((manager, userId) => manager.delete(NotificationEntity, { userId }).then(() => undefined));
+  }
 
   /**
-   * Stores a notification made from an event, and its email (unless the user turned email off),
-   * in the event's transaction — unless its recipient has been erased.
+   * Stores a notification made from an event, in the event's transaction, and signals it
+   * (NotificationCreated: email records its delivery in the same transaction) — unless its
+   * recipient has been erased.
    */
   async notify(manager: EntityManager, source: NotificationSource, content: NotificationContent): Promise<NotificationEntity | undefined> {
-    if (await this.isErased(manager, source.userId)) return undefined;
+    if (await this.recipients.isErased(manager, source.userId)) return undefined;
     const notification: NotificationEntity = {
       id: randomUUID(),
       userId: source.userId,
@@ -41,21 +41,14 @@ export class NotificationsService {
       createdAt: new Date(),
     };
     await manager.insert(NotificationEntity, notification);
-    await this.emails.enqueue(manager, notification);
+    await this.created.stored(manager, notification);
     return notification;
   }
 
-  isErased(manager: EntityManager, userId: string): Promise<boolean> {
-    return manager.existsBy(ErasedRecipientEntity, { userIdHash: erasureHash(userId) });
-  }
-
-  /** Erasure: every notification, pending email, address and preference of the user goes; a hash of the id stops late events. */
-  async erase(manager: EntityManager, userId: string): Promise<void> {
-    await this.emails.forget(manager, userId);
-    await manager.delete(NotificationEntity, { userId });
-    await this.recipients.forget(manager, userId);
-    await this.preferences.forget(manager, userId);
-    await manager.upsert(ErasedRecipientEntity, { userIdHash: erasureHash(userId), erasedAt: new Date() }, ['userIdHash']);
+  /** A new user: their address is kept, and they are welcomed (unless erased meanwhile: a late event). */
+  async welcome(manager: EntityManager, profile: RecipientProfile, eventId: string): Promise<void> {
+    if (!(await this.recipients.remember(manager, profile))) return;
+    await this.notify(manager, { userId: profile.userId, eventId }, NotificationTemplates.welcome(profile.displayName));
   }
 
   /** The unread badge: a count over the partial index of unread notifications. */

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { erasureHash } from '../notifications/erasure';
-import { ErasedRecipientEntity } from '../notifications/notification.entity';
+import { RecipientsService } from '../recipients/recipients.service';
 import { PreferenceEntity } from './preference.entity';
 
 export interface Preferences {
@@ -13,7 +12,12 @@ const DEFAULTS: Preferences = { email: true };
 /** A user's delivery choices (email on by default). */
 @Injectable()
 export class PreferencesService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly recipients: RecipientsService,
+  ) {
+    recipients.onErased((manager, userId) => this.forget(manager, userId));
+  }
 
   async get(userId: string, manager: EntityManager = this.dataSource.manager): Promise<Preferences> {
     const row = await manager.findOneBy(PreferenceEntity, { userId });
@@ -23,13 +27,13 @@ export class PreferencesService {
   /** Stores the choice — unless the user was erased (a token outlives the account by minutes): nothing new is kept about them. */
   async set(userId: string, preferences: Preferences): Promise<Preferences> {
     await this.dataSource.transaction(async (manager) => {
-      if (await manager.existsBy(ErasedRecipientEntity, { userIdHash: erasureHash(userId) })) return;
+      if (await this.recipients.isErased(manager, userId)) return;
       await manager.upsert(PreferenceEntity, { userId, email: preferences.email, updatedAt: new Date() }, ['userId']);
     });
     return { email: preferences.email };
   }
 
-  async forget(manager: EntityManager, userId: string): Promise<void> {
+  private async forget(manager: EntityManager, userId: string): Promise<void> {
     await manager.delete(PreferenceEntity, { userId });
   }
 }

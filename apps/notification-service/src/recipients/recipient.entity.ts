@@ -15,3 +15,13 @@ export class RecipientEntity {
   @Column('timestamptz', { name: 'updated_at' })
   updatedAt: Date;
 }
+
+/** Erased users, as a SHA-256 of the id: late events about them create nothing. */
+@Entity({ name: 'erased_recipients' })
+export class ErasedRecipientEntity {
+  @PrimaryColumn('text', { name: 'user_id_hash' })
+  userIdHash: string;
+
+  @Column('timestamptz', { name: 'erased_at' })
+  erasedAt: Date;
+}

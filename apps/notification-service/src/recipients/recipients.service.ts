@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { RecipientEntity } from './recipient.entity';
+import { erasureHash } from './erasure';
+import { ErasedRecipientEntity, RecipientEntity } from './recipient.entity';
 
 export interface RecipientProfile {
   userId: string;
@@ -8,15 +9,38 @@ export interface RecipientProfile {
   displayName: string;
 }
 
-/** The service's copy of each user's address and name, kept from user events (no synchronous call). */
+/** What a feature deletes of a user when the user is erased, in the erasing transaction. */
+export type ErasureListener = (manager: EntityManager, userId: string) => Promise<void>;
+
+/**
+ * The service's copy of each user's address and name, kept from user events (no synchronous call),
+ * and the one place that says whether a user was erased: every feature that keeps data about users
+ * asks `isErased` before keeping more, and deletes its own on `onErased`.
+ */
 @Injectable()
 export class RecipientsService {
-  /** Registered or updated: the events carry the full current profile, so the copy is overwritten. */
-  async remember(manager: EntityManager, profile: RecipientProfile): Promise<void> {
-    await manager.upsert(RecipientEntity, { ...profile, updatedAt: new Date() }, ['userId']);
+  private readonly erasureListeners: ErasureListener[] = [];
+
+  /** Registered at start-up by each feature that keeps data about users. */
+  onErased(listener: ErasureListener): void {
+    this.erasureListeners.push(listener);
   }
 
-  async forget(manager: EntityManager, userId: string): Promise<void> {
+  isErased(manager: EntityManager, userId: string): Promise<boolean> {
+    return manager.existsBy(ErasedRecipientEntity, { userIdHash: erasureHash(userId) });
+  }
+
+  /** Registered or updated: the events carry the full current profile, so the copy is overwritten. False (nothing kept) for an erased user. */
+  async remember(manager: EntityManager, profile: RecipientProfile): Promise<boolean> {
+    if (await this.isErased(manager, profile.userId)) return false;
+    await manager.upsert(RecipientEntity, { ...profile, updatedAt: new Date() }, ['userId']);
+    return true;
+  }
+
+  /** Erasure: every feature deletes what it keeps about the user, the copy goes, and only a hash of the id stays to stop late events. */
+  async erase(manager: EntityManager, userId: string): Promise<void> {
+    for (const forget of this.erasureListeners) await forget(manager, userId);
     await manager.delete(RecipientEntity, { userId });
+    await manager.upsert(ErasedRecipientEntity, { userIdHash: erasureHash(userId), erasedAt: new Date() }, ['userIdHash']);
   }
 }

@@ -3,9 +3,9 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { gauge } from '@platform/observability';
 import { DataSource } from 'typeorm';
 import { NotificationServiceConfig } from '../config/notification-service.config';
+import { NotificationCreated } from '../notifications/notification-created.signal';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { toNotificationResponse } from '../notifications/notification.mapper';
-import { NotificationFanout } from './notification-fanout';
 
 /**
  * Notifications committed out of created_at order (two events of one user handled at once) are
@@ -102,19 +102,25 @@ class NotificationStream {
 
 /**
  * The live streams this replica holds: replay after Last-Event-ID, then every new notification of
- * the user as it is committed (woken by NotificationFanout, whichever replica created it), a
- * comment line every STREAM_HEARTBEAT_MS, and the end when the access token expires.
+ * the user as it is committed (woken by NotificationCreated, whichever replica created it; all of
+ * them when it may have missed some), a comment line every STREAM_HEARTBEAT_MS, and the end when
+ * the access token expires.
  */
 @Injectable()
 export class NotificationStreams implements OnModuleDestroy {
   private readonly logger = new Logger(NotificationStreams.name);
   private readonly open = new Set<NotificationStream>();
+  private readonly byUser = new Map<string, Set<NotificationStream>>();
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly fanout: NotificationFanout,
+    created: NotificationCreated,
     private readonly config: NotificationServiceConfig,
   ) {
+    created.onCommitted({
+      created: (userId) => this.byUser.get(userId)?.forEach((stream) => stream.wake()),
+      missed: () => this.open.forEach((stream) => stream.wake()),
+    });
     gauge('notification_streams_open', 'Live notification streams this replica holds.', [], (metric) => metric.set(this.open.size));
   }
 
@@ -128,7 +134,7 @@ export class NotificationStreams implements OnModuleDestroy {
       ? await this.dataSource.getRepository(NotificationEntity).findOneBy({ id: lastEventId, userId })
       : await this.dataSource.getRepository(NotificationEntity).findOne({ where: { userId }, order: { createdAt: 'DESC', id: 'DESC' } });
     await stream.start(anchor);
-    const unsubscribe = this.fanout.subscribe(userId, () => stream.wake());
+    const unsubscribe = this.follow(stream);
     const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), this.config.STREAM_HEARTBEAT_MS);
     const expiry = setTimeout(() => stream.close('token expired: reconnect with a fresh token and Last-Event-ID'), Math.max(0, expiresAt.getTime() - Date.now()));
     const close = () => {
@@ -145,6 +151,17 @@ export class NotificationStreams implements OnModuleDestroy {
     stream.write(': connected\n\n');
     stream.wake(); // replay what came after the anchor
     return { body: stream.body, close };
+  }
+
+  /** Wakes the stream on each of its user's new notifications; returns the unsubscribe. */
+  private follow(stream: NotificationStream): () => void {
+    const streams = this.byUser.get(stream.userId) ?? new Set<NotificationStream>();
+    streams.add(stream);
+    this.byUser.set(stream.userId, streams);
+    return () => {
+      streams.delete(stream);
+      if (streams.size === 0) this.byUser.delete(stream.userId);
+    };
   }
 
   /** On shutdown every stream ends (clients reconnect to another replica with Last-Event-ID). */
