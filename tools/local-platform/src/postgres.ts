@@ -128,7 +128,7 @@ export class PostgresCluster {
     };
     run('initdb', ['-D', primary.data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
     appendFileSync(join(primary.data, 'pg_hba.conf'), 'host replication all 127.0.0.1/32 trust\n');
-    await cluster.startNode(primary, { synchronous_standby_names: options.synchronous ? `'FIRST 1 (${standby.name})'` : "''" });
+    await cluster.startNode(primary, { synchronous_standby_names: options.synchronous ? `FIRST 1 ("${standby.name}")` : '' });
     run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', standby.data, '-X', 'stream', '-R', '-d', `host=127.0.0.1 port=${primary.port} user=postgres application_name=${standby.name}`]);
     await cluster.startNode(standby, {});
     // The standby streams (and, when synchronous, is the one commits wait for).
@@ -178,7 +178,7 @@ export class PostgresCluster {
       '-c', 'wal_level=replica',
       '-c', 'max_wal_senders=5',
       '-c', 'hot_standby=on',
-      ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value.replace(/^'|'$/g, '')}`]),
+      ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ];
     const [command, commandArgs] = asPostgresUser(join(postgresBin(), 'postgres'), args);
     node.process = new ManagedProcess({ name: node.name, command, args: commandArgs, output: this.options.output(node.name) });
