@@ -31,15 +31,21 @@ interface Probe {
 }
 
 const DEPLOYMENT = join(REPO_ROOT, 'k8s', 'components', 'platform-service', 'deployment.yaml');
-const SHARED_CONFIG = join(REPO_ROOT, 'k8s', 'base', 'shared-config.yaml');
+const SHARED_SETTINGS = join(REPO_ROOT, 'k8s', 'components', 'platform-service', 'shared.env');
 
-/** The Deployment every service shares (k8s/components/platform-service) and the shared ConfigMap. */
+/** The settings file a ConfigMap is generated from: KEY=VALUE lines, # comments. */
+function readEnvFile(file: string): Record<string, string> {
+  const entries = readFileSync(file, 'utf8').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+  return Object.fromEntries(entries.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+}
+
+/** The Deployment every service shares (k8s/components/platform-service) and the settings every service gets. */
 export function podSpecFromManifests(): PodSpec {
   const deployment = parse(readFileSync(DEPLOYMENT, 'utf8'));
   const pod = deployment.spec.template.spec;
   const container = pod.containers[0];
   const probe = container.readinessProbe as Probe;
-  const shared = parse(readFileSync(SHARED_CONFIG, 'utf8')).data as Record<string, string>;
+  const shared = readEnvFile(SHARED_SETTINGS);
   const strategy = deployment.spec.strategy.rollingUpdate;
   return {
     // Kubernetes' defaults where the manifest leaves one out.
