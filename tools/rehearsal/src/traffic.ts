@@ -33,8 +33,8 @@ interface Customer {
   expiresAt: number;
   /** Notification ids this customer's live stream delivered, with how often. */
   streamed: Map<string, number>;
-  /** Where the stream resumes: the newest notification received, by (createdAt, id). */
-  resumeFrom?: { id: string; createdAt: string };
+  /** Where the stream resumes: the last notification it delivered (SSE's Last-Event-ID). */
+  lastEventId?: string;
   stream?: EventStreamClient;
   streamsOpened: number;
 }
@@ -194,7 +194,7 @@ export class Traffic {
     while (this.streaming) {
       customer.streamsOpened++;
       const at = Date.now();
-      const stream = await EventStreamClient.open(`${this.options.api}/notifications/stream`, { token: customer.accessToken, lastEventId: customer.resumeFrom?.id }).catch(() => undefined);
+      const stream = await EventStreamClient.open(`${this.options.api}/notifications/stream`, { token: customer.accessToken, lastEventId: customer.lastEventId }).catch(() => undefined);
       this.records.push({ at, op: 'stream-open', status: stream?.status ?? 0, ms: Date.now() - at, shed: false });
       if (!stream || stream.status !== 200) {
         await sleep(1_000);
@@ -211,11 +211,7 @@ export class Traffic {
           const event = stream.events[seen];
           if (event.event !== 'notification' || !event.id) continue;
           customer.streamed.set(event.id, (customer.streamed.get(event.id) ?? 0) + 1);
-          // A notification that committed late arrives after newer ones; resuming from it would
-          // replay those newer ones, so the newest is the resume point (docs/notifications-stream.md).
-          const { createdAt } = JSON.parse(event.data) as { createdAt: string };
-          const newest = customer.resumeFrom;
-          if (!newest || createdAt > newest.createdAt || (createdAt === newest.createdAt && event.id > newest.id)) customer.resumeFrom = { id: event.id, createdAt };
+          customer.lastEventId = event.id;
         }
       };
       while (!stream.hasEnded && customer.stream === stream) {

@@ -11,7 +11,7 @@ describe('NotificationsService', () => {
   let erased: boolean;
   let remembered: boolean;
   let forgetNotifications: (manager: unknown, userId: string) => Promise<void>;
-  const manager = { insert: jest.fn(), delete: jest.fn(async () => ({})) };
+  const manager = { insert: jest.fn(), delete: jest.fn(async () => ({})), query: jest.fn(async () => []) };
   const recipients = {
     isErased: jest.fn(async () => erased),
     remember: jest.fn(async () => remembered),
@@ -52,8 +52,9 @@ describe('NotificationsService', () => {
     expect(manager.insert).not.toHaveBeenCalled();
   });
 
-  it("deletes every notification of a user when RecipientsService erases them", async () => {
+  it("deletes every notification of a user, and their place in the stream, when RecipientsService erases them", async () => {
     await forgetNotifications(manager, 'u-1');
     expect(manager.delete).toHaveBeenCalledWith(NotificationEntity, { userId: 'u-1' });
+    expect(manager.query).toHaveBeenCalledWith(expect.stringContaining('DELETE FROM "notifications"."stream_positions"'), ['u-1']);
   });
 });
