@@ -224,6 +224,12 @@ describe('deployment artifacts', () => {
       expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } }], ports: [{ protocol: 'TCP', port: 6379 }] }]);
     });
 
+    it('replicates Postgres synchronously, as the rehearsal proves a failover needs: a commit waits for a replica', () => {
+      const cluster = rendered.get('infra')!.find((object) => object.kind === 'Cluster')!;
+      expect(cluster.spec.instances).toBeGreaterThanOrEqual(3);
+      expect(cluster.spec.postgresql.synchronous).toEqual({ method: 'any', number: 1, dataDurability: 'required' });
+    });
+
     it('backs Postgres up to an object store whose credentials come from a Secret, nightly, and documents a restore that validates and reads that store', async () => {
       const infra = rendered.get('infra')!;
       const cluster = infra.find((object) => object.kind === 'Cluster')!;
