@@ -99,6 +99,7 @@ export class Balancer {
   readonly process: ManagedProcess;
   readonly frontends: Frontend[];
   private readonly socket: string;
+  private stopped = false;
 
   private constructor(process: ManagedProcess, frontends: Frontend[], socket: string) {
     this.process = process;
@@ -148,9 +149,10 @@ export class Balancer {
 
   /** Removes a server for good; connections still open to it are cut. */
   async remove(backend: string, server: string): Promise<void> {
+    if (this.stopped) return;
     await this.command(`disable server be_${backend}/${server}`);
     await this.command(`shutdown sessions server be_${backend}/${server}`);
-    await waitFor(`${server} to have no connections`, async () => /Server deleted/.test(await this.command(`del server be_${backend}/${server}`, null)), 120_000, 500);
+    await waitFor(`${server} to have no connections`, async () => this.stopped || /Server deleted/.test(await this.command(`del server be_${backend}/${server}`, null)), 120_000, 500);
   }
 
   /** Each server's status as HAProxy sees it (`UP`, `DOWN`, `MAINT`, …), by backend and server. */
@@ -165,6 +167,7 @@ export class Balancer {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.process.stop(5_000, 'SIGUSR1'); // soft stop: finishes the connections under way
   }
 
