@@ -6,7 +6,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort, LocalPlatform, PostgresCluster, REPO_ROOT, SERVICE_NAMES, sleep, type LocalPlatformOptions, type ServiceImage, type ServiceName } from '@platform/local-platform';
+import pg from 'pg';
+import { freePort, LocalPlatform, PostgresCluster, REPO_ROOT, SERVICE_NAMES, serviceDatabaseUrl, sleep, type LocalPlatformOptions, type ServiceImage, type ServiceName } from '@platform/local-platform';
 import { collectFacts, readOrderTopic, settle, tally, type LedgerTotals, type Sources } from './ledger.ts';
 import { buildRelease, releasesBefore } from './releases.ts';
 import { crashLoop, expandContract, kafkaFreeze, kafkaLeaderLoss, overload, postgresFailover, roll, soak, type Scenario, type ScenarioOutcome } from './scenarios.ts';
@@ -163,6 +164,7 @@ async function main(): Promise<number> {
     const sources: Sources = { database: platform.wiring.database, kafkaBrokers: platform.wiring.kafkaBrokers, mail: platform.mailCatcher!, traffic };
     log('ledger: waiting for the platform to settle (outboxes sent, lag 0, mails delivered, streams caught up)…');
     const settledSeconds = await settle(sources, 180_000);
+    if (process.env['REHEARSE_SABOTAGE'] === 'delete-order') await deleteAnOrder(platform, traffic);
     const topic = await readOrderTopic(platform.wiring.kafkaBrokers);
     const facts = await collectFacts(sources, topic);
     const results: Record<string, ScenarioResult> = {};
@@ -200,6 +202,22 @@ async function main(): Promise<number> {
     return clean ? 0 : 1;
   } finally {
     await stop();
+  }
+}
+
+/**
+ * The ledger's own test (REHEARSE_SABOTAGE=delete-order): one acknowledged order deleted behind
+ * the platform's back, as a lost write would leave it; the ledger must report it lost.
+ */
+async function deleteAnOrder(platform: LocalPlatform, traffic: Traffic): Promise<void> {
+  const [victim] = traffic.orders.keys();
+  const client = new pg.Client({ connectionString: serviceDatabaseUrl(platform.wiring.database, 'order-service') });
+  await client.connect();
+  try {
+    await client.query('DELETE FROM orders WHERE id = $1', [victim]);
+    log(`  sabotage: order ${victim}, acknowledged with 201, deleted behind the platform's back`);
+  } finally {
+    await client.end();
   }
 }
 

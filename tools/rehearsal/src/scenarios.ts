@@ -231,6 +231,9 @@ export function postgresFailover(postgres: PostgresCluster): Scenario {
     async run(context) {
       const customer = context.traffic.customers[0];
       const lost = postgres.primary.name;
+      // Under load: a burst of orders from every customer, and the primary killed in the middle of it.
+      const burst = context.traffic.burst(4_000, 24);
+      await sleep(2_000);
       const killedAt = Date.now();
       const promoted = await postgres.failover();
       context.log(`  ${lost} killed; ${promoted.name} promoted and behind the read-write address after ${((Date.now() - killedAt) / 1000).toFixed(1)} s`);
@@ -247,6 +250,7 @@ export function postgresFailover(postgres: PostgresCluster): Scenario {
         else await sleep(200);
       }
       const accepting = Date.now();
+      await burst;
       const notified = await notifiedBy(context, killedAt, Date.now(), 60_000);
       return { recoverySeconds: (accepting - killedAt) / 1000, details: { lost, promoted: promoted.name, writesBackSeconds: (accepting - killedAt) / 1000, eventsBackSeconds: (notified - killedAt) / 1000 } };
     },

@@ -106,6 +106,21 @@ export class Traffic {
     await Promise.all(this.loops.slice(3));
   }
 
+  /**
+   * A burst of orders on top of the steady rate: `concurrency` customers placing one order after
+   * another for `ms` (each retried with its key until acknowledged, as all orders are). Resolves
+   * when the burst's last order has an answer.
+   */
+  async burst(ms: number, concurrency: number): Promise<void> {
+    const until = Date.now() + ms;
+    await Promise.all(
+      Array.from({ length: concurrency }, async (_, index) => {
+        const customer = this.customers[index % this.customers.length];
+        while (Date.now() < until) await this.placeOrder(customer, randomUUID(), 'order');
+      }),
+    );
+  }
+
   recordsBetween(from: number, to: number): RequestRecord[] {
     return this.records.filter((record) => record.at >= from && record.at < to);
   }
