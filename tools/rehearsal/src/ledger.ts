@@ -16,8 +16,10 @@ export interface OrderFacts {
   misordered: boolean;
   /** Its order-confirmed notifications in notification-service's schema. */
   notifications: number;
-  /** Mails received for that notification (its stable Message-ID). */
+  /** Mails received for that notification, by Message-ID (derived from the notification, so 0 or 1 per notification). */
   mails: number;
+  /** The same mail (same Message-ID) delivered again: at-least-once SMTP after a crash between the server's 250 and the sender's record. */
+  mailRepeats: number;
   /** Times the customer's live stream delivered that notification. */
   streamed: number;
 }
@@ -26,6 +28,8 @@ export interface LedgerTotals {
   acknowledged: number;
   lost: number;
   duplicated: number;
+  /** Mails delivered again with the same Message-ID (counted apart, as repeated decision messages are). */
+  mailRepeats: number;
   /** Each kind of loss or doubling, with up to five examples. */
   problems: Record<string, { count: number; examples: string[] }>;
 }
@@ -134,7 +138,8 @@ export async function collectFacts(sources: Sources, topic: Pick<OrderTopic, 'de
       decisions: topic.decisions.get(order.id) ?? 0,
       misordered: topic.misordered.has(order.id),
       notifications: notificationIds.length,
-      mails: sum((id) => mailsByNotification.get(id) ?? 0),
+      mails: sum((id) => Math.min(1, mailsByNotification.get(id) ?? 0)),
+      mailRepeats: sum((id) => Math.max(0, (mailsByNotification.get(id) ?? 0) - 1)),
       streamed: sum((id) => streamedTo.get(order.userId)?.get(id) ?? 0),
     };
   });
@@ -166,5 +171,5 @@ export function tally(facts: OrderFacts[]): LedgerTotals {
     if (missing.length > 0) lost++;
     if (doubled.length > 0) duplicated++;
   }
-  return { acknowledged: facts.length, lost, duplicated, problems };
+  return { acknowledged: facts.length, lost, duplicated, mailRepeats: facts.reduce((sum, fact) => sum + fact.mailRepeats, 0), problems };
 }

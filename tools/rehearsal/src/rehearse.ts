@@ -174,15 +174,16 @@ async function main(): Promise<number> {
       const failures = records.filter(failureIn(window.scenario));
       const failed = failures.length + (window.outcome?.ownRequests?.failed ?? 0) + (window.error ? 1 : 0);
       results[window.scenario.name] = {
+        ...window.outcome?.details,
         requests: records.length + (window.outcome?.ownRequests?.requests ?? 0),
         failed,
         lost: ledger.lost,
         duplicated: ledger.duplicated,
         recoverySeconds: Math.round((window.outcome?.recoverySeconds ?? 0) * 10) / 10,
         acknowledgedOrders: ledger.acknowledged,
+        ...(ledger.mailRepeats > 0 ? { mailRepeats: ledger.mailRepeats } : {}),
         ...(Object.keys(ledger.problems).length > 0 ? { problems: ledger.problems } : {}),
         ...(window.error ? { error: window.error } : {}),
-        ...window.outcome?.details,
         failures: summarize(failures),
       };
     }
@@ -193,6 +194,7 @@ async function main(): Promise<number> {
     }
     log(`${'whole run'.padEnd(26)} ${whole.acknowledged} acknowledged orders: lost ${whole.lost}, duplicated ${whole.duplicated}; settled in ${settledSeconds.toFixed(0)} s`);
     log(`  decision events published more than once (absorbed by the consumers' inboxes): ${topic.repeatedMessages}`);
+    log(`  mails delivered again with the same Message-ID (a crash between the SMTP server's 250 and the sender's record): ${whole.mailRepeats}`);
     for (const [kind, problem] of Object.entries(whole.problems)) log(`  ${kind}: ${problem.count} (e.g. ${problem.examples.join(', ')})`);
     const output = { startedAt: startedAt.toISOString(), ci, replicas: REPLICAS, scenarios: results, ledger: { ...whole, repeatedDecisionMessages: topic.repeatedMessages, settledSeconds } };
     writeFileSync(join(WORK_DIR, 'results.json'), `${JSON.stringify(output, null, 2)}\n`);

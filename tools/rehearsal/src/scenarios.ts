@@ -111,7 +111,19 @@ export const overload: Scenario = {
     return {
       recoverySeconds: (recovered - stoppedAt) / 1000,
       ownRequests: { requests: load.sent, failed },
-      details: { capacityPerSecond: Math.round(capacity), offeredPerSecond: rate, ...load, restarts, admittedP99BoundMs: ADMITTED_P99_BOUND_MS },
+      details: {
+        capacityPerSecond: Math.round(capacity),
+        offeredPerSecond: rate,
+        sent: load.sent,
+        admitted: load.admitted,
+        shed: load.shed,
+        admittedP50Ms: load.admittedP50Ms,
+        admittedP99Ms: load.admittedP99Ms,
+        shedP99Ms: load.shedP99Ms,
+        loadFailures: load.failures,
+        restarts,
+        admittedP99BoundMs: ADMITTED_P99_BOUND_MS,
+      },
     };
   },
 };
@@ -252,7 +264,7 @@ export function postgresFailover(postgres: PostgresCluster): Scenario {
       const accepting = Date.now();
       await burst;
       const notified = await notifiedBy(context, killedAt, Date.now(), 60_000);
-      return { recoverySeconds: (accepting - killedAt) / 1000, details: { lost, promoted: promoted.name, writesBackSeconds: (accepting - killedAt) / 1000, eventsBackSeconds: (notified - killedAt) / 1000 } };
+      return { recoverySeconds: (accepting - killedAt) / 1000, details: { killed: lost, promoted: promoted.name, writesBackSeconds: (accepting - killedAt) / 1000, eventsBackSeconds: (notified - killedAt) / 1000 } };
     },
   };
 }

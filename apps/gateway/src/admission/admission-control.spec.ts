@@ -16,7 +16,7 @@ describe('admission control', () => {
     arrived = 0;
     held = new Promise((resolve) => (release = resolve));
     app = Fastify();
-    await admitWithinCapacity(app, { maxInFlight: 2, maxEventLoopDelayMs });
+    await admitWithinCapacity(app, { maxInFlight: 2, targetLatencyMs: 60_000, maxEventLoopDelayMs });
     app.get('/api/v1/slow', async () => {
       arrived++;
       await held;
@@ -84,7 +84,9 @@ describe('admission control', () => {
     let shed: Response;
     let probe: Response;
     try {
-      await new Promise((resolve) => setTimeout(resolve, 2_200)); // two samples of a second
+      // Until the replica has measured the lag (one sample a second).
+      const lag = () => (app as unknown as { memoryUsage(): { eventLoopDelay: number } }).memoryUsage().eventLoopDelay;
+      for (const deadline = Date.now() + 15_000; lag() <= 50 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
       shed = await fetch(url('/api/v1/slow'));
       probe = await fetch(url('/health/ready'));
     } finally {

@@ -48,13 +48,20 @@ export class GatewayConfig extends BaseServiceConfig {
   UPSTREAM_CONNECTIONS: number = 64;
 
   /**
-   * Admission control: API requests this replica works on at once; one more is answered 503
-   * GATEWAY.OVERLOADED with Retry-After at once (live streams are not counted).
+   * Admission control: API requests this replica works on at once, at most; one more is answered
+   * 503 GATEWAY.OVERLOADED with Retry-After at once (live streams are not counted). The limit in
+   * force adapts below it to ADMISSION_TARGET_LATENCY_MS.
    */
   @IsInt()
   @Min(1)
   @Max(100_000)
   ADMISSION_MAX_IN_FLIGHT: number = 128;
+
+  /** Admission control: answers slower than this bring the number of requests admitted at once down (and faster ones back up). */
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  ADMISSION_TARGET_LATENCY_MS: number = 300;
 
   /** Admission control: past this mean event-loop delay over a second (the replica is far short of CPU) API requests are shed the same way. */
   @IsInt()

@@ -63,11 +63,12 @@ export class ProxyService {
         call.end({ status: response.statusCode });
       } catch (error) {
         call.end({ error });
-        upstream.breaker.failed();
         if (attempt < attempts && isConnectFailure(error)) {
+          // Not yet a failure of the upstream: one replica went away, another may answer.
           await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
           continue;
         }
+        upstream.breaker.failed();
         throw this.upstreamFailure(upstream, error);
       }
       if (UPSTREAM_TROUBLE.has(response.statusCode)) upstream.breaker.failed();

@@ -235,7 +235,7 @@ export interface paths {
         put?: never;
         /**
          * Place an order
-         * @description Created PENDING; confirmed (or rejected) asynchronously. Money in minor units.
+         * @description Decided when it is created: CONFIRMED, or REJECTED when the account was deleted; PENDING only while order-service has not yet heard of a just-registered account (decided as soon as it does). Money in minor units.
          */
         post: operations["Orders_create"];
         delete?: never;
@@ -531,7 +531,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -648,7 +648,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -735,7 +735,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -820,7 +820,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -907,7 +907,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -994,7 +994,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1072,7 +1072,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1149,7 +1149,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1212,7 +1212,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1298,7 +1298,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1382,7 +1382,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1445,7 +1445,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1521,7 +1521,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1557,7 +1557,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The order, PENDING (or the one created earlier with the same Idempotency-Key and body). */
+            /** @description The order with its decision (or the one created earlier with the same Idempotency-Key and body). */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1620,7 +1620,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1704,7 +1704,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1790,7 +1790,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1862,7 +1862,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1925,7 +1925,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2021,7 +2021,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The service behind the gateway is unavailable (circuit open or down); retry later. */
+            /** @description The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given. */
             503: {
                 headers: {
                     [name: string]: unknown;
