@@ -30,6 +30,8 @@ export interface TestPlatformOptions {
   privatePostgres?: boolean;
   /** Export every service's spans to an OTLP receiver of the suite (`platform.otlp`). */
   tracing?: boolean;
+  /** Run this many replicas of every service behind HAProxy on the service's ports, as `./platform up` does. */
+  replicas?: number;
 }
 
 /**
@@ -105,6 +107,7 @@ export class TestPlatform {
       logLevel: 'info',
       extraEnv,
       dropDatabaseOnStop: !postgres,
+      replicas: options.replicas ? { count: options.replicas, workDir } : undefined,
     }).catch(async (error: unknown) => {
       await postgres?.process.stop(10_000, 'SIGINT');
       await otlp?.stop();

@@ -5,8 +5,11 @@ import type { LocalPlatform } from './local-platform.ts';
 import { CACHE_DIR } from './paths.ts';
 import { SERVICE_NAMES, type ServiceName } from './services.ts';
 
-/** Where a running `./platform up` listens for `./platform ps` and `./platform roll` (a Unix socket). */
-export const CONTROL_SOCKET = join(CACHE_DIR, 'platform', 'control.sock');
+/**
+ * Where a running `./platform up` listens for `./platform ps` and `./platform roll` (a Unix
+ * socket; PLATFORM_CONTROL_SOCKET elsewhere, as the local-runner suite does beside a running one).
+ */
+export const CONTROL_SOCKET = process.env['PLATFORM_CONTROL_SOCKET'] ?? join(CACHE_DIR, 'platform', 'control.sock');
 
 /** What `./platform ps --json` prints per replica. */
 export interface ReplicaRow {
@@ -18,9 +21,9 @@ export interface ReplicaRow {
   ready: boolean;
 }
 
-function call(method: string, path: string, onChunk?: (text: string) => void): Promise<{ status: number; body: string }> {
+function call(method: string, path: string, onChunk?: (text: string) => void, socketPath = CONTROL_SOCKET): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const outgoing = request({ socketPath: CONTROL_SOCKET, method, path }, (response) => {
+    const outgoing = request({ socketPath, method, path }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
@@ -36,13 +39,13 @@ function call(method: string, path: string, onChunk?: (text: string) => void): P
   });
 }
 
-/** Serves the running platform's replicas and rolls on CONTROL_SOCKET until closed. */
-export async function serveControl(platform: LocalPlatform, log: (line: string) => void): Promise<Server> {
-  mkdirSync(dirname(CONTROL_SOCKET), { recursive: true });
-  if (existsSync(CONTROL_SOCKET)) {
-    const alive = await call('GET', '/replicas').then(() => true, () => false);
-    if (alive) throw new Error(`another ./platform up is running (${CONTROL_SOCKET})`);
-    rmSync(CONTROL_SOCKET, { force: true });
+/** Serves the running platform's replicas and rolls on `socketPath` (CONTROL_SOCKET) until closed. */
+export async function serveControl(platform: LocalPlatform, log: (line: string) => void, socketPath = CONTROL_SOCKET): Promise<Server> {
+  mkdirSync(dirname(socketPath), { recursive: true });
+  if (existsSync(socketPath)) {
+    const alive = await call('GET', '/replicas', undefined, socketPath).then(() => true, () => false);
+    if (alive) throw new Error(`another ./platform up is running (${socketPath})`);
+    rmSync(socketPath, { force: true });
   }
   let rolling: ServiceName | undefined;
   const server = createServer((incoming, response) => {
@@ -75,7 +78,7 @@ export async function serveControl(platform: LocalPlatform, log: (line: string) 
     }
     response.writeHead(404, { 'content-type': 'text/plain' }).end('GET /replicas, POST /roll?service=<name>\n');
   });
-  await new Promise<void>((resolve) => server.listen(CONTROL_SOCKET, resolve));
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
   return server;
 }
 

@@ -7,17 +7,22 @@ const percentile = (values: number[], p: number) => {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
 
-/** Successful requests per second with 32 keep-alive connections flat out (a closed loop): what the platform serves here. */
-export async function measureCapacity(url: string, headers: Record<string, string>, seconds: number): Promise<number> {
+/**
+ * Successful requests per second with 32 keep-alive connections flat out (a closed loop): what the
+ * platform serves here, and the p99 of those answers (the latency of a platform that is busy but
+ * not overloaded: 32 requests at a time is within what it admits).
+ */
+export async function measureCapacity(url: string, headers: Record<string, string>, seconds: number): Promise<{ perSecond: number; p99Ms: number }> {
   const target = new URL(url);
   const pool = new Pool(target.origin, { connections: 32 });
   const end = performance.now() + seconds * 1000;
-  let ok = 0;
+  const latencies: number[] = [];
   const worker = async () => {
     while (performance.now() < end) {
+      const started = performance.now();
       const response = await pool.request({ method: 'GET', path: target.pathname, headers }).catch(() => undefined);
       await response?.body.dump();
-      if (response?.statusCode === 200) ok++;
+      if (response?.statusCode === 200) latencies.push(performance.now() - started);
     }
   };
   try {
@@ -25,7 +30,7 @@ export async function measureCapacity(url: string, headers: Record<string, strin
   } finally {
     await pool.close();
   }
-  return ok / seconds;
+  return { perSecond: latencies.length / seconds, p99Ms: Math.round(percentile(latencies, 99)) };
 }
 
 export interface OpenLoopResult {

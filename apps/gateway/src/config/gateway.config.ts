@@ -61,7 +61,7 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsInt()
   @Min(10)
   @Max(60_000)
-  ADMISSION_TARGET_LATENCY_MS: number = 300;
+  ADMISSION_TARGET_LATENCY_MS: number = 1_000;
 
   /** Admission control: past this mean event-loop delay over a second (the replica is far short of CPU) API requests are shed the same way. */
   @IsInt()

@@ -10,7 +10,7 @@ const LARGE = Buffer.alloc(64 * 1024 + 1, 'x');
 describe('ProxyService', () => {
   let upstream: Server;
   /** Requests the upstream received at `/reset-first`, and how many of them it answered by resetting the connection. */
-  const resets = { received: 0, reset: 0 };
+  const resets = { received: 0, reset: 0, closing: 0 };
   let seen: { method?: string; url?: string; headers: IncomingHttpHeaders; body: string };
   let proxy: ProxyService;
   let upstreams: Upstreams;
@@ -21,6 +21,10 @@ describe('ProxyService', () => {
       request.on('data', (chunk) => (body += chunk));
       request.on('end', () => {
         seen = { method: request.method, url: request.url, headers: request.headers, body };
+        // A replica closing answers the first request 503 with Connection: close, without handling it.
+        if (request.url === '/closing-first' && resets.closing++ % 2 === 0) {
+          return response.writeHead(503, { 'content-type': 'application/json', connection: 'close' }).end('{"error":"Service Unavailable"}');
+        }
         // The first request of each pair is cut before any byte of an answer (a replica going away).
         if (request.url === '/reset-first' && resets.received++ % 2 === 0) {
           resets.reset++;
@@ -119,6 +123,12 @@ describe('ProxyService', () => {
       await proxy.forward('notification-service', request, reply);
       expect({ method, status: sent.status, received: resets.received - before.received, reset: resets.reset - before.reset }).toEqual({ method, status: 201, received: 2, reset: 1 });
     }
+  });
+
+  it('sends a repeatable request again when a replica that is closing answers it 503 with Connection: close', async () => {
+    const { request, reply, sent } = fakeExchange({ 'idempotency-key': 'k-2' }, Buffer.from('{}'), '/closing-first');
+    await proxy.forward('notification-service', request, reply);
+    expect({ status: sent.status, closingAnswers: resets.closing }).toEqual({ status: 201, closingAnswers: 2 });
   });
 
   it('never sends a POST without an Idempotency-Key twice: a reset is a 503', async () => {

@@ -31,6 +31,15 @@ function isConnectFailure(error: unknown): boolean {
   return error instanceof errors.ConnectTimeoutError || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED'].includes(code);
 }
 
+/**
+ * A replica shutting down answered on a connection it had open: 503 with `Connection: close`,
+ * before any handler ran (what a server closing does with a request it will not serve). Another
+ * replica, on a new connection, will serve it.
+ */
+function isReplicaClosing(response: Dispatcher.ResponseData): boolean {
+  return response.statusCode === 503 && String(response.headers['connection'] ?? '').toLowerCase() === 'close';
+}
+
 function isTimeout(error: unknown): boolean {
   return error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError;
 }
@@ -61,6 +70,11 @@ export class ProxyService {
       try {
         response = await upstream.pool.request({ method: request.method as Dispatcher.HttpMethod, path: request.url, headers: this.requestHeaders(request, body, call.headers), body });
         call.end({ status: response.statusCode });
+        if (attempt < attempts && isReplicaClosing(response)) {
+          await response.body.dump();
+          response = undefined;
+          continue;
+        }
       } catch (error) {
         call.end({ error });
         if (attempt < attempts && isConnectFailure(error)) {
