@@ -20,6 +20,7 @@ async function handle(eventId: string, value: Buffer | null): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    timeline.mark(eventId, 'begun');
     const inserted = await client.query('INSERT INTO bare.inbox (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id', [eventId]);
     if (inserted.rowCount) {
       await client.query('INSERT INTO bare.notifications (id, order_id, body, created_at) VALUES ($1, $2, $3, now())', [randomUUID(), orderId, `Order ${orderId.slice(0, 8)} for ${total / 100} ${currency} is confirmed.`]);
