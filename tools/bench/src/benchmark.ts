@@ -89,7 +89,8 @@ async function eventLoopDelays(platform: LocalPlatform, services: readonly Servi
   for (const service of services) {
     const samples = await scrape(platform.managementUrl(service));
     // prom-client samples every EVENT_LOOP_SAMPLING_MS: a sample is that interval plus the delay.
-    const seconds = (name: string) => Math.max(0, sumOf(samples, name) * 1000 - EVENT_LOOP_SAMPLING_MS);
+    // No sample since the last scrape reads 0: shown as n/a, not as no delay.
+    const seconds = (name: string) => (sumOf(samples, name) > 0 ? Math.max(0, sumOf(samples, name) * 1000 - EVENT_LOOP_SAMPLING_MS) : NaN);
     delays[service] = { p50Ms: seconds('nodejs_eventloop_lag_p50_seconds'), p99Ms: seconds('nodejs_eventloop_lag_p99_seconds'), maxMs: seconds('nodejs_eventloop_lag_max_seconds') };
   }
   return delays;
@@ -569,14 +570,17 @@ async function main(): Promise<void> {
   } finally {
     console.log(`\n${report.join('\n')}\n`);
     await tearDown();
+    if (PROFILE) printTopFrames(profiles);
   }
-  if (PROFILE) {
-    console.log('top self-time frames per service (% of busy time; profiles in tmp/bench/profiles/<service>/)');
-    for (const service of SERVICE_NAMES) {
-      if (!existsSync(profiles(service))) continue;
-      console.log(`  ${service}`);
-      for (const { frame, selfPercent } of topFrames(profiles(service), REPO_ROOT)) console.log(`    ${fmt(selfPercent).padStart(5)} %  ${frame}`);
-    }
+}
+
+/** Each service's top self-time frames, from the profiles its process wrote when it stopped. */
+function printTopFrames(profiles: (service: ServiceName) => string): void {
+  console.log('top self-time frames per service (% of busy time; profiles in tmp/bench/profiles/<service>/)');
+  for (const service of SERVICE_NAMES) {
+    if (!existsSync(profiles(service))) continue;
+    console.log(`  ${service}`);
+    for (const { frame, selfPercent } of topFrames(profiles(service), REPO_ROOT)) console.log(`    ${fmt(selfPercent).padStart(5)} %  ${frame}`);
   }
 }
 
