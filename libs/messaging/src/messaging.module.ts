@@ -13,6 +13,7 @@ import { OutboxRelay } from './outbox/outbox-relay';
 import { OutboxStats } from './outbox/outbox-stats';
 import { OutboxHealthCheck } from './outbox/outbox.check';
 import { Outbox } from './outbox/outbox';
+import { RelayConnection } from './outbox/relay-connection';
 import { EventTimelineController } from './timeline/event-timeline.controller';
 import { EventTimeline } from './timeline/event-timeline';
 
@@ -35,7 +36,7 @@ export class MessagingModule {
       useFactory: (service: ServiceIdentity, config: MessagingConfig) => createKafka({ brokers: config.KAFKA_BROKERS, clientId: service.name }),
       inject: [SERVICE, MessagingConfig],
     };
-    const publishing = options.publish ? [Outbox, OutboxPublisher, OutboxListener, OutboxCleanup, OutboxRelay, OutboxStats, OutboxHealthCheck] : [];
+    const publishing = options.publish ? [Outbox, OutboxPublisher, OutboxListener, OutboxCleanup, RelayConnection, OutboxRelay, OutboxStats, OutboxHealthCheck] : [];
     const consuming = options.consume ? [EventConsumerConnector, ConsumerHealthCheck] : [];
     return {
       module: MessagingModule,

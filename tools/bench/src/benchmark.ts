@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import pg from 'pg';
 import { freePort, LocalPlatform, REPO_ROOT, scrape, SERVICE_NAMES, serviceDatabaseUrl, sleep, postgresFromEnvironment, sumOf, type DatabaseOptions, type ServiceName } from '@platform/local-platform';
-import { BarePipeline, type BareRun } from './bare-pipeline/index.ts';
+import { BarePipeline } from './bare-pipeline/index.ts';
 import { forkBareProxy } from './bare-proxy.ts';
-import { combineTurns, fixedRate, saturate, turnOrder, type LoadResult } from './load.ts';
+import { combineTurns, fixedRate, saturate, steadyRate, turnOrder, type LoadResult } from './load.ts';
 import { topFrames } from './profile-summary.ts';
 import { EVENT_LOOP_SAMPLING_MS, joinTimelines, summarize, wallClock, type Gap, type TimelineSummary, type Timelines } from './timeline.ts';
+import { startSmtpSink } from './smtp-sink.ts';
 import { startTraceSink } from './trace-sink.ts';
 
 const DURATION = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -21,6 +22,8 @@ const SATURATED_TURNS = 2;
 const FIXED_RATE = Number(process.env['BENCH_FIXED_RATE'] ?? 200);
 const FIXED_SECONDS = Number(process.env['BENCH_FIXED_SECONDS'] ?? 20);
 const EVENT_RATE = 50;
+/** Turns per pipeline and rate in the event-latency section. */
+const EVENT_TURNS = 2;
 const PROFILE = process.env['BENCH_PROFILE'] === '1';
 /** `events`: only the event-latency section (with the bare pipeline), for work on the event path. */
 const ONLY = process.env['BENCH_ONLY'];
@@ -86,7 +89,8 @@ async function eventLoopDelays(platform: LocalPlatform, services: readonly Servi
   for (const service of services) {
     const samples = await scrape(platform.managementUrl(service));
     // prom-client samples every EVENT_LOOP_SAMPLING_MS: a sample is that interval plus the delay.
-    const seconds = (name: string) => Math.max(0, sumOf(samples, name) * 1000 - EVENT_LOOP_SAMPLING_MS);
+    // No sample since the last scrape reads 0: shown as n/a, not as no delay.
+    const seconds = (name: string) => (sumOf(samples, name) > 0 ? Math.max(0, sumOf(samples, name) * 1000 - EVENT_LOOP_SAMPLING_MS) : NaN);
     delays[service] = { p50Ms: seconds('nodejs_eventloop_lag_p50_seconds'), p99Ms: seconds('nodejs_eventloop_lag_p99_seconds'), maxMs: seconds('nodejs_eventloop_lag_max_seconds') };
   }
   return delays;
@@ -101,55 +105,79 @@ async function timelinesOf(platform: LocalPlatform, service: ServiceName, since:
   return (await response.json()) as Timelines;
 }
 
+type Delays = Record<string, { p50Ms: number; p99Ms: number; maxMs: number }>;
+
+/** One turn of a pipeline at a rate: its events' timelines and what the turn cost each process. */
+interface Turn {
+  since: number;
+  sent: number;
+  timelines: Timelines;
+  cpuMs: Record<string, number>;
+  eventLoopDelay: Delays;
+  mailed?: number;
+}
+
+/** The turns of one pipeline at one rate, together: commit → stored and its steps, CPU per order, the worst event-loop delay of each process. */
 interface EventRun extends TimelineSummary {
   sent: number;
   mailed: number;
   cpuMsPerOrder: Record<string, number>;
   cpuMsPerOrderTotal: number;
-  eventLoopDelay: Record<string, { p50Ms: number; p99Ms: number; maxMs: number }>;
+  eventLoopDelay: Delays;
 }
 
+const SETTLE_MS = 3_000;
+
 /**
- * Posts orders through the gateway at a steady rate for DURATION seconds, then joins the
- * per-event timelines of order-service and notification-service (EVENT_TIMELINE): for each
- * order.confirmed, its commit with the order → the notification's commit, step by step; with the
- * CPU the run cost each process per order and each one's event-loop delay.
+ * The platform: orders through the gateway, evenly spaced, for `seconds`; then the per-event
+ * timelines of order-service and notification-service (EVENT_TIMELINE) joined by event id: each
+ * order.confirmed from its commit with the order to the notification's commit.
  */
-async function eventLatencyAt(platform: LocalPlatform, database: DatabaseOptions, run: { api: string; headers: Record<string, string>; body: string; ratePerSecond: number }): Promise<EventRun> {
+async function platformTurn(platform: LocalPlatform, database: DatabaseOptions, run: { api: string; headers: Record<string, string>; body: string; rate: number; seconds: number; mailed: Set<string> }): Promise<Turn> {
   const since = wallClock();
   await eventLoopDelays(platform, EVENT_PATH); // resets them
   const cpuBefore = await cpuSeconds(platform);
-  const result = await saturate({ url: `${run.api}/orders`, method: 'POST', headers: run.headers, body: run.body, connections: 4, duration: DURATION, overallRate: run.ratePerSecond });
-  await sleep(5_000);
+  const result = await steadyRate({ url: `${run.api}/orders`, method: 'POST', headers: run.headers, body: run.body, rate: run.rate, seconds: run.seconds });
+  await sleep(SETTLE_MS);
   const cpuAfter = await cpuSeconds(platform);
   const eventLoopDelay = await eventLoopDelays(platform, EVENT_PATH);
   const timelines = joinTimelines(await timelinesOf(platform, 'order-service', since), await timelinesOf(platform, 'notification-service', since));
-  const summary = summarize(timelines, since);
-  const sent = result.requests.average * DURATION;
-  // This run's confirmation mails (by Message-ID, <notification id@…>) the platform's SMTP catcher has received by now.
+  // This turn's confirmation mails (by Message-ID, <notification id@…>) the platform's SMTP catcher has received by now.
   const notifications = new pg.Client({ connectionString: serviceDatabaseUrl(database, 'notification-service') });
   await notifications.connect();
   const confirmations = (await notifications.query(`SELECT id FROM notifications WHERE type = 'order-confirmed' AND created_at >= $1`, [new Date(since)]).finally(() => notifications.end())).rows as { id: string }[];
-  const mailedIds = new Set((platform.mailCatcher?.mails ?? []).map((mail) => /^<([^@]+)@/.exec(mail.messageId)?.[1]));
-  const mailed = confirmations.filter((row) => mailedIds.has(row.id)).length;
-  const cpuMsPerOrder = Object.fromEntries(Object.keys(cpuAfter).map((name) => [name, (1000 * (cpuAfter[name] - (cpuBefore[name] ?? 0))) / Math.max(sent, 1)]));
-  return { ...summary, sent, mailed, cpuMsPerOrder, cpuMsPerOrderTotal: Object.values(cpuMsPerOrder).reduce((sum, ms) => sum + ms, 0), eventLoopDelay };
-}
-
-interface BareEventRun extends TimelineSummary {
-  sent: number;
-  cpuMsPerEvent: number;
-  cpuMsPerEventByProcess: Record<string, number>;
-  eventLoopDelay: BareRun['eventLoopDelay'];
+  const mailedIds = new Set([...run.mailed].map((messageId) => messageId.split('@')[0]));
+  const cpuMs = Object.fromEntries(Object.keys(cpuAfter).map((name) => [name, 1000 * (cpuAfter[name] - (cpuBefore[name] ?? 0))]));
+  return { since, sent: result.sent - result.failed, timelines, cpuMs, eventLoopDelay, mailed: confirmations.filter((row) => mailedIds.has(row.id)).length };
 }
 
 /** The bare pipeline at the same rate for as long, on the same broker and database, with the broker's CPU counted alike. */
-async function barePipelineAt(platform: LocalPlatform, bare: BarePipeline, ratePerSecond: number): Promise<BareEventRun> {
+async function bareTurn(platform: LocalPlatform, bare: BarePipeline, rate: number, seconds: number): Promise<Turn> {
   const brokerBefore = procCpuSeconds(platform.kafka?.process.pid);
   const since = wallClock();
-  const run = await bare.run(ratePerSecond, DURATION, 5_000);
-  const byProcess = { writer: run.cpuMs.writer / run.orders, consumer: run.cpuMs.consumer / run.orders, kafka: (1000 * (procCpuSeconds(platform.kafka?.process.pid) - brokerBefore)) / run.orders };
-  return { ...summarize(run.timelines, since), sent: run.orders, cpuMsPerEvent: byProcess.writer + byProcess.consumer + byProcess.kafka, cpuMsPerEventByProcess: byProcess, eventLoopDelay: run.eventLoopDelay };
+  const run = await bare.run(rate, seconds, SETTLE_MS);
+  return { since, sent: run.orders, timelines: run.timelines, cpuMs: { ...run.cpuMs, kafka: 1000 * (procCpuSeconds(platform.kafka?.process.pid) - brokerBefore) }, eventLoopDelay: run.eventLoopDelay };
+}
+
+function combine(turns: Turn[], file: string): EventRun {
+  const timelines: Timelines = {};
+  const cpuMs: Record<string, number> = {};
+  const eventLoopDelay: Delays = {};
+  let sent = 0;
+  let mailed = 0;
+  for (const turn of turns) {
+    for (const [id, entry] of Object.entries(turn.timelines)) if ((entry.committed ?? 0) >= turn.since) timelines[id] = entry;
+    for (const [name, ms] of Object.entries(turn.cpuMs)) cpuMs[name] = (cpuMs[name] ?? 0) + ms;
+    for (const [name, delay] of Object.entries(turn.eventLoopDelay)) {
+      const worst = eventLoopDelay[name] ?? { p50Ms: 0, p99Ms: 0, maxMs: 0 };
+      eventLoopDelay[name] = { p50Ms: Math.max(worst.p50Ms, delay.p50Ms), p99Ms: Math.max(worst.p99Ms, delay.p99Ms), maxMs: Math.max(worst.maxMs, delay.maxMs) };
+    }
+    sent += turn.sent;
+    mailed += turn.mailed ?? 0;
+  }
+  writeFileSync(join(REPO_ROOT, 'tmp', 'bench', file), JSON.stringify(timelines));
+  const cpuMsPerOrder = Object.fromEntries(Object.entries(cpuMs).map(([name, ms]) => [name, ms / Math.max(sent, 1)]));
+  return { ...summarize(timelines, 0), sent, mailed, cpuMsPerOrder, cpuMsPerOrderTotal: Object.values(cpuMsPerOrder).reduce((sum, ms) => sum + ms, 0), eventLoopDelay };
 }
 
 /** Whether Redis answers PING (the bench skips the Redis comparison without it). */
@@ -223,29 +251,37 @@ async function gatewaysSideBySide<K extends string>(
  * side by side: bare, platform at 5/s, then platform, bare at 50/s. Each event's timeline says
  * where it waited; CPU per order and each process's event-loop delay say what the rate costs.
  */
-async function measureEvents({ platform, database, barePipeline, api, headers, body, report }: { platform: LocalPlatform; database: DatabaseOptions; barePipeline: BarePipeline; api: string; headers: Record<string, string>; body: string; report: string[] }) {
-  const eventRun = (ratePerSecond: number) => eventLatencyAt(platform, database, { api, headers, body, ratePerSecond });
+async function measureEvents({ platform, database, barePipeline, api, headers, body, mailed, report }: { platform: LocalPlatform; database: DatabaseOptions; barePipeline: BarePipeline; api: string; headers: Record<string, string>; body: string; mailed: Set<string>; report: string[] }) {
   const LOW_RATE = EVENT_RATE / 10;
   await barePipeline.run(LOW_RATE, 2, 1_000); // warm-up: connections, JIT
-  const bareGentle = await barePipelineAt(platform, barePipeline, LOW_RATE);
-  const gentle = await eventRun(LOW_RATE);
-  const atRate = await eventRun(EVENT_RATE);
-  const bareAtRate = await barePipelineAt(platform, barePipeline, EVENT_RATE);
+  /** Both pipelines at a rate, DURATION seconds each, in EVENT_TURNS alternating turns (bare, platform; platform, bare; …) so that both meet the same neighbours. */
+  const sideBySide = async (rate: number) => {
+    const turns: Record<'bare' | 'platform', Turn[]> = { bare: [], platform: [] };
+    const seconds = DURATION / EVENT_TURNS;
+    for (let turn = 0; turn < EVENT_TURNS; turn++) {
+      for (const pipeline of turnOrder(['bare', 'platform'] as const, turn)) {
+        turns[pipeline].push(pipeline === 'bare' ? await bareTurn(platform, barePipeline, rate, seconds) : await platformTurn(platform, database, { api, headers, body, rate, seconds, mailed }));
+      }
+    }
+    return { bare: combine(turns.bare, `timelines-bare-${rate}.json`), platform: combine(turns.platform, `timelines-platform-${rate}.json`) };
+  };
+  const { bare: bareGentle, platform: gentle } = await sideBySide(LOW_RATE);
+  const { bare: bareAtRate, platform: atRate } = await sideBySide(EVENT_RATE);
   const ratio = (platformRun: Gap, bareRun: Gap) => ({ p50: platformRun.p50Ms / bareRun.p50Ms, p99: platformRun.p99Ms / bareRun.p99Ms });
   const latencyRatios = { lowRate: ratio(gentle, bareGentle), atRate: ratio(atRate, bareAtRate) };
-  const cpuRatioToBarePipeline = atRate.cpuMsPerOrderTotal / bareAtRate.cpuMsPerEvent;
+  const cpuRatioToBarePipeline = atRate.cpuMsPerOrderTotal / bareAtRate.cpuMsPerOrderTotal;
   const withinRatio = (value: number) => value <= TARGETS.eventRatioToBarePipeline;
   const pair = (gap: Gap) => `${fmt(gap.p50Ms, 1)} / ${fmt(gap.p99Ms, 1)}`.padStart(13);
   report.push('', `event latency, commit → stored (the order's transaction → the notification's), per step, p50 / p99 ms`);
   report.push(`  ${'step'.padEnd(48)} ${`bare ${LOW_RATE}/s`.padStart(13)} ${`platform ${LOW_RATE}/s`.padStart(13)} ${`bare ${EVENT_RATE}/s`.padStart(13)} ${`platform ${EVENT_RATE}/s`.padStart(13)}`);
   atRate.gaps.forEach((step, index) => report.push(`    ${step.name.padEnd(46)} ${pair(bareGentle.gaps[index])} ${pair(gentle.gaps[index])} ${pair(bareAtRate.gaps[index])} ${pair(step)}`));
   report.push(`  ${'commit → stored'.padEnd(48)} ${pair(bareGentle)} ${pair(gentle)} ${pair(bareAtRate)} ${pair(atRate)}`);
-  report.push(`  events measured: bare ${bareGentle.events}/${bareGentle.sent}, platform ${gentle.events}/${fmt(gentle.sent, 0)}, bare ${bareAtRate.events}/${bareAtRate.sent}, platform ${atRate.events}/${fmt(atRate.sent, 0)} (${atRate.mailed} mailed 5 s after the last order)`);
+  report.push(`  events measured (of orders sent, evenly spaced): bare ${bareGentle.events}/${bareGentle.sent}, platform ${gentle.events}/${gentle.sent}, bare ${bareAtRate.events}/${bareAtRate.sent}, platform ${atRate.events}/${atRate.sent} (${atRate.mailed} mailed 5 s after the last order)`);
   for (const [name, ratios] of [[`${LOW_RATE}/s`, latencyRatios.lowRate], [`${EVENT_RATE}/s`, latencyRatios.atRate]] as const) {
     report.push(`  at ${name.padEnd(5)} platform / bare: p50 ${fmt(ratios.p50, 2)}× ${verdict(withinRatio(ratios.p50))}, p99 ${fmt(ratios.p99, 2)}× ${verdict(withinRatio(ratios.p99))}   (target ≤ ${TARGETS.eventRatioToBarePipeline}×)`);
   }
   const cpuList = (byProcess: Record<string, number>) => Object.entries(byProcess).map(([name, ms]) => `${name} ${fmt(ms, 2)}`).join(', ');
-  report.push(`  CPU per order at ${EVENT_RATE}/s, ms: platform ${fmt(atRate.cpuMsPerOrderTotal, 2)} (${cpuList(atRate.cpuMsPerOrder)}); bare ${fmt(bareAtRate.cpuMsPerEvent, 2)} (${cpuList(bareAtRate.cpuMsPerEventByProcess)})`);
+  report.push(`  CPU per order at ${EVENT_RATE}/s, ms: platform ${fmt(atRate.cpuMsPerOrderTotal, 2)} (${cpuList(atRate.cpuMsPerOrder)}); bare ${fmt(bareAtRate.cpuMsPerOrderTotal, 2)} (${cpuList(bareAtRate.cpuMsPerOrder)})`);
   report.push(`  CPU per order, platform / bare: ${fmt(cpuRatioToBarePipeline, 2)}× (target ≤ ${TARGETS.cpuRatioToBarePipeline}×) ${verdict(cpuRatioToBarePipeline <= TARGETS.cpuRatioToBarePipeline)}   (this machine: ${availableParallelism()} cores, shared)`);
   const delays = (byProcess: Record<string, { p50Ms: number; p99Ms: number; maxMs: number }>) => Object.entries(byProcess).map(([name, delay]) => `${name} ${fmt(delay.p50Ms, 1)}/${fmt(delay.p99Ms, 1)}/${fmt(delay.maxMs, 0)}`).join(', ');
   report.push(`  event-loop delay p50/p99/max ms at ${LOW_RATE}/s: ${delays(gentle.eventLoopDelay)}; bare ${delays(bareGentle.eventLoopDelay)}`);
@@ -263,7 +299,7 @@ async function measureEvents({ platform, database, barePipeline, api, headers, b
     ratioToBarePipeline: { ...latencyRatios.atRate, cpu: cpuRatioToBarePipeline },
     steps: stepsOf(atRate),
     eventLoopDelay: atRate.eventLoopDelay,
-    barePipeline: { p50Ms: bareAtRate.p50Ms, p99Ms: bareAtRate.p99Ms, cpuMsPerEvent: bareAtRate.cpuMsPerEvent, cpuMsPerEventByProcess: bareAtRate.cpuMsPerEventByProcess, events: bareAtRate.events, steps: stepsOf(bareAtRate), eventLoopDelay: bareAtRate.eventLoopDelay },
+    barePipeline: { p50Ms: bareAtRate.p50Ms, p99Ms: bareAtRate.p99Ms, cpuMsPerEvent: bareAtRate.cpuMsPerOrderTotal, cpuMsPerEventByProcess: bareAtRate.cpuMsPerOrder, events: bareAtRate.events, sent: bareAtRate.sent, steps: stepsOf(bareAtRate), eventLoopDelay: bareAtRate.eventLoopDelay },
     lowRate: {
       ratePerSecond: LOW_RATE,
       p50Ms: gentle.p50Ms,
@@ -273,7 +309,7 @@ async function measureEvents({ platform, database, barePipeline, api, headers, b
       ratioToBarePipeline: latencyRatios.lowRate,
       steps: stepsOf(gentle),
       eventLoopDelay: gentle.eventLoopDelay,
-      barePipeline: { p50Ms: bareGentle.p50Ms, p99Ms: bareGentle.p99Ms, cpuMsPerEvent: bareGentle.cpuMsPerEvent, events: bareGentle.events, steps: stepsOf(bareGentle), eventLoopDelay: bareGentle.eventLoopDelay },
+      barePipeline: { p50Ms: bareGentle.p50Ms, p99Ms: bareGentle.p99Ms, cpuMsPerEvent: bareGentle.cpuMsPerOrderTotal, events: bareGentle.events, sent: bareGentle.sent, steps: stepsOf(bareGentle), eventLoopDelay: bareGentle.eventLoopDelay },
     },
   };
 
@@ -297,7 +333,7 @@ async function main(): Promise<void> {
   const work = join(REPO_ROOT, 'tmp', 'bench');
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const [kafka, controller, bare, sink, ...servicePorts] = await Promise.all(Array.from({ length: 4 + 2 * SERVICE_NAMES.length }, () => freePort()));
+  const [kafka, controller, bare, sink, smtp, ...servicePorts] = await Promise.all(Array.from({ length: 5 + 2 * SERVICE_NAMES.length }, () => freePort()));
   const ports = Object.fromEntries(SERVICE_NAMES.map((service, index) => [service, { http: servicePorts[2 * index], management: servicePorts[2 * index + 1] }])) as Record<ServiceName, { http: number; management: number }>;
   const profiles = (service: ServiceName) => join(work, 'profiles', service);
   const database = {
@@ -309,8 +345,10 @@ async function main(): Promise<void> {
   const quiet = { LOG_LEVEL: 'warn', RATE_LIMIT_PER_USER: '100000000', RATE_LIMIT_PER_IP: '100000000', RATE_LIMIT_LOGIN_PER_IP: '100000000', EVENT_TIMELINE: 'true' };
   console.log(`starting the platform (own database and Kafka broker)${PROFILE ? ', services under --cpu-prof and --heap-prof' : ''}…`);
   const started = Date.now();
+  const mails = await startSmtpSink(smtp);
   const platform = await LocalPlatform.start({
     ports,
+    smtpUrl: mails.url,
     database,
     kafka: { start: { port: kafka, controllerPort: controller, dataDir: join(work, 'kafka'), heapMb: 768 } },
     output: work,
@@ -328,6 +366,7 @@ async function main(): Promise<void> {
       await traces.close();
       await proxy.close();
       await barePipeline.stop();
+      await mails.close();
       await platform.stop();
       rmSync(join(work, 'kafka'), { recursive: true, force: true });
     })());
@@ -355,7 +394,7 @@ async function main(): Promise<void> {
     const readVia = { direct: `${platform.url('order-service')}${read}`, bare: `http://127.0.0.1:${bare}${read}`, gateway: `${platform.url('gateway')}${read}` };
 
     if (ONLY === 'events') {
-      const eventLatency = await measureEvents({ platform, database, barePipeline, api, headers: { ...auth, ...json }, body: orderBody, report });
+      const eventLatency = await measureEvents({ platform, database, barePipeline, api, headers: { ...auth, ...json }, body: orderBody, mailed: mails.messageIds, report });
       writeFileSync(join(work, 'results.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), targets: TARGETS, eventLatency }, null, 2)}\n`);
       return;
     }
@@ -442,7 +481,7 @@ async function main(): Promise<void> {
     const { count } = (await (await fetch(`${api}/notifications/unread-count`, { headers: auth })).json()) as { count: number };
     report.push('', `unread badge, GET /notifications/unread-count through the gateway (${count} unread): ${fmt(badge.requests.average, 0)} req/s, p50 ${fmt(badge.latency.p50)} ms, p99 ${fmt(badge.latency.p99)} ms, non-2xx ${badge.non2xx + badge.errors}`);
 
-    const eventLatency = await measureEvents({ platform, database, barePipeline, api, headers: { ...auth, ...json }, body: orderBody, report });
+    const eventLatency = await measureEvents({ platform, database, barePipeline, api, headers: { ...auth, ...json }, body: orderBody, mailed: mails.messageIds, report });
 
     // 4. Tracing: a gateway exporting every span over OTLP/HTTP to a local sink beside one that does
     // not, started together and warmed alike, in three turns (off, on; on, off; off, on): the cost is
@@ -531,14 +570,17 @@ async function main(): Promise<void> {
   } finally {
     console.log(`\n${report.join('\n')}\n`);
     await tearDown();
+    if (PROFILE) printTopFrames(profiles);
   }
-  if (PROFILE) {
-    console.log('top self-time frames per service (% of busy time; profiles in tmp/bench/profiles/<service>/)');
-    for (const service of SERVICE_NAMES) {
-      if (!existsSync(profiles(service))) continue;
-      console.log(`  ${service}`);
-      for (const { frame, selfPercent } of topFrames(profiles(service), REPO_ROOT)) console.log(`    ${fmt(selfPercent).padStart(5)} %  ${frame}`);
-    }
+}
+
+/** Each service's top self-time frames, from the profiles its process wrote when it stopped. */
+function printTopFrames(profiles: (service: ServiceName) => string): void {
+  console.log('top self-time frames per service (% of busy time; profiles in tmp/bench/profiles/<service>/)');
+  for (const service of SERVICE_NAMES) {
+    if (!existsSync(profiles(service))) continue;
+    console.log(`  ${service}`);
+    for (const { frame, selfPercent } of topFrames(profiles(service), REPO_ROOT)) console.log(`    ${fmt(selfPercent).padStart(5)} %  ${frame}`);
   }
 }
 

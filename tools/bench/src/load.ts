@@ -108,3 +108,39 @@ export async function fixedRate(options: { urls: string[]; headers?: Record<stri
   }
   return targets.map((target) => ({ rate: options.rate, sent: target.sent, failed: target.failed, p50Ms: percentile(target.latencies, 50), p99Ms: percentile(target.latencies, 99) }));
 }
+
+/**
+ * Sends one request every 1/`rate` s for `seconds`, each on its own schedule (open model, like the
+ * bare pipeline's writer): autocannon's `overallRate` releases each second's quota at once, so a
+ * "steady" 5/s arrived as bursts of five.
+ */
+export async function steadyRate(options: { url: string; method: 'POST' | 'GET'; headers?: Record<string, string>; body?: string; rate: number; seconds: number }): Promise<{ sent: number; failed: number }> {
+  const url = new URL(options.url);
+  const pool = new Pool(url.origin, { connections: 64 });
+  const interval = 1000 / options.rate;
+  const count = Math.round(options.rate * options.seconds);
+  let failed = 0;
+  const inFlight: Promise<void>[] = [];
+  try {
+    const begin = performance.now();
+    for (let index = 0; index < count; index++) {
+      const wait = begin + index * interval - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      inFlight.push(
+        pool
+          .request({ method: options.method, path: url.pathname + url.search, headers: options.headers, body: options.body })
+          .then(async (response) => {
+            await response.body.dump();
+            if (response.statusCode >= 300) failed++;
+          })
+          .catch(() => {
+            failed++;
+          }),
+      );
+    }
+    await Promise.all(inFlight);
+  } finally {
+    await pool.close();
+  }
+  return { sent: count, failed };
+}

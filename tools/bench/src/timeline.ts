@@ -4,7 +4,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { percentile } from './load.ts';
 
 /** The steps, in the order an event passes them (the names the services' EventTimeline uses). */
-export const STEPS = ['committed', 'notified', 'claimed', 'produceSent', 'acked', 'relayCommitted', 'fetched', 'handlerStart', 'stored'] as const;
+export const STEPS = ['committed', 'notified', 'claimed', 'produceSent', 'acked', 'relayCommitted', 'fetched', 'handlerStart', 'begun', 'stored'] as const;
 export type Step = (typeof STEPS)[number];
 export type TimelineEntry = Partial<Record<Step, number>>;
 export type Timelines = Record<string, TimelineEntry>;
@@ -46,8 +46,9 @@ export const GAPS: { name: string; from: Step; to: Step }[] = [
   { name: 'NOTIFY → rows claimed', from: 'notified', to: 'claimed' },
   { name: 'claimed → handed to kafkajs', from: 'claimed', to: 'produceSent' },
   { name: 'handed to kafkajs → consumer fetch returns it', from: 'produceSent', to: 'fetched' },
-  { name: 'fetched → handler starts', from: 'fetched', to: 'handlerStart' },
-  { name: 'handler starts → its transaction committed', from: 'handlerStart', to: 'stored' },
+  { name: 'fetched → handling starts', from: 'fetched', to: 'handlerStart' },
+  { name: 'handling starts → transaction begun (pool, BEGIN)', from: 'handlerStart', to: 'begun' },
+  { name: 'transaction begun → committed', from: 'begun', to: 'stored' },
   { name: '(relay) handed to kafkajs → broker ack', from: 'produceSent', to: 'acked' },
   { name: '(relay) ack → "sent" mark committed', from: 'acked', to: 'relayCommitted' },
 ];

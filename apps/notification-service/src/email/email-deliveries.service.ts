@@ -23,21 +23,15 @@ export class EmailDeliveriesService {
     recipients.onErased((manager, userId) => this.forget(manager, userId));
   }
 
+  /** The delivery row, unless the type is not mailed or the user turned email off: one statement, on every notification's path. */
   async enqueue(manager: EntityManager, notification: NotificationEntity): Promise<boolean> {
     if (!EMAILED_TYPES.has(notification.type)) return false;
-    if (!(await this.preferences.get(notification.userId, manager)).email) return false;
-    await manager.insert(EmailDeliveryEntity, {
-      notificationId: notification.id,
-      userId: notification.userId,
-      messageId: this.transport.messageIdFor(notification.id),
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: notification.createdAt,
-      lastError: null,
-      createdAt: notification.createdAt,
-      sentAt: null,
-    });
-    return true;
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO "notifications"."email_deliveries" ("notification_id", "user_id", "message_id", "status", "attempts", "next_attempt_at", "last_error", "created_at", "sent_at")
+       SELECT $1, $2, $3, 'pending', 0, $4, NULL, $4, NULL WHERE ${this.preferences.emailOnSql('$2')} RETURNING 1`,
+      [notification.id, notification.userId, this.transport.messageIdFor(notification.id), notification.createdAt],
+    );
+    return inserted.length > 0;
   }
 
   private async forget(manager: EntityManager, userId: string): Promise<void> {

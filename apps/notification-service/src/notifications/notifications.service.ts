@@ -30,10 +30,9 @@ export class NotificationsService {
   /**
    * Stores a notification made from an event, in the event's transaction, and signals it
    * (NotificationCreated: email records its delivery in the same transaction) — unless its
-   * recipient has been erased.
+   * recipient has been erased. One statement: it is on every event's path.
    */
   async notify(manager: EntityManager, source: NotificationSource, content: NotificationContent): Promise<NotificationEntity | undefined> {
-    if (await this.recipients.isErased(manager, source.userId)) return undefined;
     const notification: NotificationEntity = {
       id: randomUUID(),
       userId: source.userId,
@@ -44,7 +43,12 @@ export class NotificationsService {
       createdAt: new Date(),
       streamSeq: null, // numbered by the database as it is inserted
     };
-    await manager.insert(NotificationEntity, notification);
+    const stored: unknown[] = await manager.query(
+      `INSERT INTO "notifications"."notifications" ("id", "user_id", "type", "title", "body", "order_id", "source_event_id", "read_at", "created_at")
+       SELECT $1, $2, $3, $4, $5, $6, $7, NULL, $8 WHERE ${this.recipients.notErasedSql('$9')} RETURNING "id"`,
+      [notification.id, notification.userId, notification.type, notification.title, notification.body, notification.orderId, notification.sourceEventId, notification.createdAt, this.recipients.erasureKey(notification.userId)],
+    );
+    if (stored.length === 0) return undefined;
     await this.created.stored(manager, notification);
     return notification;
   }

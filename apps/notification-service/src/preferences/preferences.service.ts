@@ -19,6 +19,11 @@ export class PreferencesService {
     recipients.onErased((manager, userId) => this.forget(manager, userId));
   }
 
+  /** SQL true when the user whose id is in `parameter` (e.g. `$2`) wants email: for a write that depends on it without a round trip of its own. */
+  emailOnSql(parameter: string): string {
+    return `COALESCE((SELECT "email" FROM "notifications"."preferences" WHERE "user_id" = ${parameter}), ${DEFAULTS.email})`;
+  }
+
   async get(userId: string, manager: EntityManager = this.dataSource.manager): Promise<Preferences> {
     const row = await manager.findOneBy(PreferenceEntity, { userId });
     return row ? { email: row.email } : { ...DEFAULTS };

@@ -30,6 +30,19 @@ export class RecipientsService {
     return manager.existsBy(ErasedRecipientEntity, { userIdHash: erasureHash(userId) });
   }
 
+  /**
+   * The same question inside another statement, for a write that must keep nothing about an erased
+   * user without a round trip of its own: SQL true when the user whose `erasureKey` is in
+   * `parameter` (e.g. `$9`) was not erased.
+   */
+  notErasedSql(parameter: string): string {
+    return `NOT EXISTS (SELECT 1 FROM "notifications"."erased_recipients" WHERE "user_id_hash" = ${parameter})`;
+  }
+
+  erasureKey(userId: string): string {
+    return erasureHash(userId);
+  }
+
   /** Registered or updated: the events carry the full current profile, so the copy is overwritten. False (nothing kept) for an erased user. */
   async remember(manager: EntityManager, profile: RecipientProfile): Promise<boolean> {
     if (await this.isErased(manager, profile.userId)) return false;

@@ -15,7 +15,15 @@ describe('OrdersService', () => {
   let standing: CustomerStanding;
   /** What the transaction did, in order. */
   let steps: string[];
-  const outbox = { add: jest.fn(async (_manager: unknown, definition: { type: string }) => steps.push(`outbox ${definition.type}`)) };
+  const outbox = {
+    add: jest.fn(async (_manager: unknown, definition: { type: string }) => steps.push(`outbox ${definition.type}`)),
+    addAll: jest.fn(async (_manager: unknown, events: { definition: { type: string } }[]) => events.forEach(({ definition }) => steps.push(`outbox ${definition.type}`))),
+  };
+  /** The payloads written to the outbox for an event type, in the transaction of `manager`, by add or addAll. */
+  const written = (definition: unknown) => [
+    ...outbox.add.mock.calls.filter(([on, what]) => on === manager && what === definition).map((call) => (call as unknown[])[2]),
+    ...outbox.addAll.mock.calls.filter(([on]) => on === manager).flatMap(([, events]) => (events as { definition: unknown; payload: unknown }[]).filter((event) => event.definition === definition).map((event) => event.payload)),
+  ];
   const manager = {
     findOne: jest.fn(async () => stored),
     find: jest.fn(async () => (stored ? [stored] : [])),
@@ -55,14 +63,14 @@ describe('OrdersService', () => {
     it("refuses to cancel another user's order, as not found, and changes nothing", async () => {
       await expect(service.cancel(STRANGER, stored!.id)).rejects.toMatchObject({ kind: 'not-found' });
       expect(stored!.status).toBe('PENDING');
-      expect(outbox.add).not.toHaveBeenCalled();
+      expect(steps.filter((step) => step.startsWith('outbox'))).toEqual([]);
     });
   });
 
   it('cancels the owner’s order and records order.cancelled in the same transaction', async () => {
     const order = await service.cancel(OWNER, stored!.id);
     expect(order.status).toBe('CANCELLED');
-    expect(outbox.add).toHaveBeenCalledWith(manager, OrderCancelled, expect.objectContaining({ orderId: order.id, userId: OWNER, reason: 'customer-request' }));
+    expect(written(OrderCancelled)).toEqual([expect.objectContaining({ orderId: order.id, userId: OWNER, reason: 'customer-request' })]);
   });
 
   describe('a new order is decided in the transaction that creates it, from the customer copy', () => {
@@ -74,8 +82,8 @@ describe('OrdersService', () => {
       expect(order).toMatchObject({ status: 'CONFIRMED', userId: OWNER, total: 1000 });
       expect(customers.standingForNewOrder).toHaveBeenCalledWith(manager, OWNER);
       expect(steps).toEqual([`insert CONFIRMED ${OWNER}`, 'outbox order.created', 'outbox order.confirmed', 'commit']);
-      expect(outbox.add).toHaveBeenCalledWith(manager, OrderCreated, expect.objectContaining({ orderId: order.id, userId: OWNER, total: 1000 }));
-      expect(outbox.add).toHaveBeenCalledWith(manager, OrderConfirmed, expect.objectContaining({ orderId: order.id, userId: OWNER, total: 1000, currency: 'EUR' }));
+      expect(written(OrderCreated)).toEqual([expect.objectContaining({ orderId: order.id, userId: OWNER, total: 1000 })]);
+      expect(written(OrderConfirmed)).toEqual([expect.objectContaining({ orderId: order.id, userId: OWNER, total: 1000, currency: 'EUR' })]);
     });
 
     it('REJECTED, and stored anonymous, when the customer was erased (a token outlives its account)', async () => {
@@ -84,7 +92,7 @@ describe('OrdersService', () => {
       expect(order).toMatchObject({ status: 'REJECTED', userId: OWNER });
       expect(steps).toEqual(['insert REJECTED anonymous', 'outbox order.created', 'outbox order.rejected', 'commit']);
       expect(manager.insert).toHaveBeenCalledWith(OrderEntity, expect.objectContaining({ userId: null, idempotencyKey: null, requestHash: null }));
-      expect(outbox.add).toHaveBeenCalledWith(manager, OrderRejected, expect.objectContaining({ orderId: order.id, userId: OWNER, reason: 'customer-deleted' }));
+      expect(written(OrderRejected)).toEqual([expect.objectContaining({ orderId: order.id, userId: OWNER, reason: 'customer-deleted' })]);
     });
 
     it('PENDING, with order.created only, while the copy has not heard of the customer', async () => {
@@ -109,7 +117,7 @@ describe('OrdersService', () => {
       expect(manager.find).toHaveBeenCalledWith(OrderEntity, expect.objectContaining({ where: { userId: OWNER, status: 'PENDING' }, order: { createdAt: 'ASC' } }));
       expect(stored!.status).toBe('CONFIRMED');
       expect(manager.update).toHaveBeenCalledWith(OrderEntity, { id: stored!.id }, expect.objectContaining({ status: 'CONFIRMED' }));
-      expect(outbox.add).toHaveBeenCalledWith(manager, OrderConfirmed, expect.objectContaining({ orderId: stored!.id, userId: OWNER }));
+      expect(written(OrderConfirmed)).toEqual([expect.objectContaining({ orderId: stored!.id, userId: OWNER })]);
     });
   });
 
@@ -117,7 +125,7 @@ describe('OrdersService', () => {
     it('rejects a PENDING order with its event and anonymises every order of the user', async () => {
       await service.closeForErasure(manager as never, OWNER);
       expect(stored).toMatchObject({ status: 'REJECTED', userId: null });
-      expect(outbox.add).toHaveBeenCalledWith(manager, OrderRejected, expect.objectContaining({ orderId: stored!.id, userId: OWNER, reason: 'customer-deleted' }));
+      expect(written(OrderRejected)).toEqual([expect.objectContaining({ orderId: stored!.id, userId: OWNER, reason: 'customer-deleted' })]);
       expect(manager.update).toHaveBeenLastCalledWith(OrderEntity, { userId: OWNER }, { userId: null, idempotencyKey: null, requestHash: null });
     });
 
@@ -125,7 +133,7 @@ describe('OrdersService', () => {
       stored = anOrder({ status: 'CONFIRMED' });
       await service.closeForErasure(manager as never, OWNER);
       expect(stored.status).toBe('CANCELLED');
-      expect(outbox.add).toHaveBeenCalledWith(manager, OrderCancelled, expect.objectContaining({ userId: OWNER, reason: 'customer-deleted' }));
+      expect(written(OrderCancelled)).toEqual([expect.objectContaining({ userId: OWNER, reason: 'customer-deleted' })]);
     });
   });
 });

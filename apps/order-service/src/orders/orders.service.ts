@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { OrderCancelled, OrderConfirmed, OrderCreated, OrderDelivered, OrderRejected, OrderShipped, type AdminSettableStatus, type OrderStatus } from '@platform/contracts';
-import { Outbox } from '@platform/messaging';
+import { Outbox, outboxEvent, type OutboxEvent } from '@platform/messaging';
 import { DomainError, isUniqueViolation, keysetPage } from '@platform/service-kit';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { CustomersService, type CustomerStanding } from '../customers/customers.service';
@@ -59,17 +59,10 @@ export class OrdersService {
     });
     try {
       await this.dataSource.transaction(async (manager) => {
-        const recordDecision = this.decide(order, await this.customers.standingForNewOrder(manager, userId));
+        const decision = this.decide(order, await this.customers.standingForNewOrder(manager, userId));
         await manager.insert(OrderEntity, order);
-        await this.outbox.add(manager, OrderCreated, {
-          orderId: order.id,
-          userId,
-          currency: order.currency,
-          items: order.items,
-          total: order.total,
-          createdAt: now.toISOString(),
-        });
-        await recordDecision?.(manager);
+        const created = outboxEvent(OrderCreated, { orderId: order.id, userId, currency: order.currency, items: order.items, total: order.total, createdAt: now.toISOString() });
+        await this.outbox.addAll(manager, decision ? [created, decision] : [created]);
       });
     } catch (error) {
       // Two requests with one key raced; the loser answers with the winner's order.
@@ -86,9 +79,9 @@ export class OrdersService {
   async decideWaitingOrders(manager: EntityManager, userId: string): Promise<void> {
     const waiting = await manager.find(OrderEntity, { where: { userId, status: 'PENDING' }, order: { createdAt: 'ASC' }, lock: { mode: 'pessimistic_write' } });
     for (const order of waiting) {
-      const recordDecision = this.decide(order, 'active');
+      const decision = this.decide(order, 'active');
       await storeTransition(manager, order);
-      await recordDecision?.(manager);
+      if (decision) await this.outbox.addAll(manager, [decision]);
     }
   }
 
@@ -97,9 +90,9 @@ export class OrdersService {
     const open = await manager.find(OrderEntity, { where: { userId, status: In([...OPEN_STATUSES]) }, order: { createdAt: 'ASC' }, lock: { mode: 'pessimistic_write' } });
     for (const order of open) {
       if (order.status === 'PENDING') {
-        const recordDecision = this.decide(order, 'erased');
+        const decision = this.decide(order, 'erased');
         await storeTransition(manager, order);
-        await recordDecision?.(manager);
+        if (decision) await this.outbox.addAll(manager, [decision]);
       } else {
         await this.cancelInTransaction(manager, order, 'customer-deleted');
       }
@@ -151,19 +144,19 @@ export class OrdersService {
   /**
    * The one place an order is decided, from the customer copy: CONFIRMED when it knows the
    * customer, REJECTED (and anonymised) when the customer was erased, left PENDING while it has not
-   * heard of them. Changes the PENDING order in memory and returns what records the decision's
-   * event; nothing while the order stays PENDING.
+   * heard of them. Changes the PENDING order in memory and returns the event that says so, for
+   * the caller to write with it; nothing while the order stays PENDING.
    */
-  private decide(order: OrderEntity, standing: CustomerStanding): ((manager: EntityManager) => Promise<unknown>) | undefined {
+  private decide(order: OrderEntity, standing: CustomerStanding): OutboxEvent | undefined {
     const userId = order.userId as string;
     if (standing === 'unknown') return undefined;
     if (standing === 'active') {
       const occurredAt = applyTransition(order, 'CONFIRMED');
-      return (manager) => this.outbox.add(manager, OrderConfirmed, { orderId: order.id, userId, currency: order.currency, total: order.total, occurredAt });
+      return outboxEvent(OrderConfirmed, { orderId: order.id, userId, currency: order.currency, total: order.total, occurredAt });
     }
     const occurredAt = applyTransition(order, 'REJECTED');
     Object.assign(order, { userId: null, idempotencyKey: null, requestHash: null });
-    return (manager) => this.outbox.add(manager, OrderRejected, { orderId: order.id, userId, reason: 'customer-deleted', occurredAt });
+    return outboxEvent(OrderRejected, { orderId: order.id, userId, reason: 'customer-deleted', occurredAt });
   }
 
   private async lock(manager: EntityManager, orderId: string): Promise<OrderEntity> {

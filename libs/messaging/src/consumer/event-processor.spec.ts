@@ -148,6 +148,15 @@ describe('EventProcessor', () => {
     expect(dataSource.transaction).not.toHaveBeenCalled();
   });
 
+  it('dead-letters an event it handles whose payload breaks the contract, and checks no payload of events it does not handle', async () => {
+    const invalid = { ...asMessage(registered(1), 0), value: Buffer.from(JSON.stringify({ userId: 'not-a-uuid' })) };
+    const created = createEvent(OrderCreated, { orderId: '33333333-3333-4333-8333-333333333333', userId: USER, currency: 'EUR', items: [{ sku: 'A', quantity: 1, unitPrice: 1 }], total: 1, createdAt: new Date().toISOString() }, '/order-service');
+    const notOurs = { ...asMessage(created, 1), value: Buffer.from(JSON.stringify({ orderId: 'not-a-uuid' })) };
+    expect(await run([invalid, notOurs])).toEqual(['0', '1']);
+    expect(deadLetters.send).toHaveBeenCalledTimes(1);
+    expect(deadLetters.send).toHaveBeenCalledWith(expect.objectContaining({ offset: '0' }), invalid, expect.objectContaining({ reason: 'invalid-payload' }));
+  });
+
   it(`takes at most ${MAX_EVENTS_PER_TRANSACTION} events per transaction`, async () => {
     const events = Array.from({ length: MAX_EVENTS_PER_TRANSACTION + 1 }, (_, index) =>
       createEvent(OrderConfirmed, { orderId: '33333333-3333-4333-8333-333333333333', userId: USER, currency: 'EUR', total: index, occurredAt: new Date().toISOString() }, '/order-service'),

@@ -1,4 +1,4 @@
-import { decodeEvent, eventKey, parseEventMessage, type CloudEvent } from '@platform/contracts';
+import { eventKey, findEventDefinition, parseEventMessage, validatePayload, type CloudEvent } from '@platform/contracts';
 import type { KafkaMessage } from 'kafkajs';
 import type { EventOrigin } from '../kafka/event-origin';
 import type { EventContext } from './event-context';
@@ -15,10 +15,16 @@ export interface EventStep {
 }
 
 /**
- * Checks a message (envelope, type, version, payload against the catalog) and finds its handler.
- * Throws an EventRejectedError when the message breaks the contract: no retry can fix it.
+ * Checks a message (envelope, then type and version against the catalog), finds its handler, and
+ * validates the payload of an event it handles. Throws an EventRejectedError when the message
+ * breaks the contract: no retry can fix it. A known event this service does not consume is passed
+ * on unvalidated: its payload is its consumers' to check (half of platform.orders, for
+ * notification-service, is order.created).
  */
 export function decodeStep(message: KafkaMessage, origin: EventOrigin, handlerFor: (key: string) => EventHandler | undefined): EventStep {
-  const { definition, event } = decodeEvent(parseEventMessage(message));
-  return { message, origin, event, handler: handlerFor(eventKey(definition.type, definition.version)) };
+  const event = parseEventMessage(message);
+  const definition = findEventDefinition(event.type, event.dataversion);
+  const handler = handlerFor(eventKey(definition.type, definition.version));
+  if (!handler) return { message, origin, event: event as CloudEvent<object> };
+  return { message, origin, event: { ...event, data: validatePayload(definition, event.data) }, handler };
 }

@@ -30,8 +30,12 @@ export class EventTransactions {
     const handled = steps.filter((step) => step.handler);
     if (handled.length === 0) return true;
     if (handled.length === 1) return false;
+    const startedAt = wallClock();
+    for (const step of handled) this.deps.timeline.mark(step.event.id, 'handlerStart', startedAt);
     try {
       const outcomes = await this.deps.dataSource.transaction(async (manager) => {
+        const begunAt = wallClock();
+        for (const step of handled) this.deps.timeline.mark(step.event.id, 'begun', begunAt);
         const results: string[] = [];
         for (const step of handled) results.push(await inConsumerSpan(step, () => this.handleIn(manager, step)));
         // Fails if a handler swallowed a database error: Postgres would answer COMMIT with a silent
@@ -54,6 +58,7 @@ export class EventTransactions {
 
   /** One event in a transaction of its own; throws what the handler or the database threw. */
   async alone(step: EventStep): Promise<void> {
+    this.deps.timeline.mark(step.event.id, 'handlerStart');
     const outcome = await inConsumerSpan(step, () => this.deps.dataSource.transaction((manager) => this.handleIn(manager, step)));
     this.deps.timeline.mark(step.event.id, 'stored');
     consumerMetrics.handled.inc({ consumer_group: this.group, event_type: step.event.type, outcome });
@@ -61,7 +66,7 @@ export class EventTransactions {
 
   /** The inbox row and the handler's effect, in the caller's transaction. */
   private async handleIn(manager: EntityManager, { event, origin, handler }: EventStep): Promise<'handled' | 'duplicate'> {
-    this.deps.timeline.mark(event.id, 'handlerStart');
+    this.deps.timeline.mark(event.id, 'begun');
     if (!(await this.deps.inbox.record(manager, event, origin))) {
       this.logger.debug({ eventId: event.id }, 'event already handled; skipping');
       return 'duplicate';

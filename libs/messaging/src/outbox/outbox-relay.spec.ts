@@ -1,4 +1,3 @@
-import type { DataSource } from 'typeorm';
 import { MessagingConfig } from '../config/messaging.config';
 import type { EventTimeline } from '../timeline/event-timeline';
 import type { OutboxCleanup } from './outbox-cleanup';
@@ -6,6 +5,7 @@ import type { OutboxListener } from './outbox-listener';
 import type { OutboxPublisher } from './outbox-publisher';
 import { OutboxRelay } from './outbox-relay';
 import type { OutboxRow } from './outbox-row';
+import type { RelayConnection } from './relay-connection';
 
 type ClaimedRow = OutboxRow & { blocked: boolean };
 
@@ -19,13 +19,11 @@ describe('OutboxRelay', () => {
   let statements: { sql: string; params: unknown[] }[];
   let onNotify: () => void;
   const config = Object.assign(new MessagingConfig(), { OUTBOX_BATCH_SIZE: 3, OUTBOX_POLL_INTERVAL_MS: 60_000 });
-  const manager = {
-    query: jest.fn(async (sql: string, params: unknown[]) => {
-      statements.push({ sql, params });
-      return sql.includes('WITH claimed') ? (claims.shift() ?? []) : [];
-    }),
-  };
-  const dataSource = { transaction: jest.fn(async (work: (m: typeof manager) => Promise<unknown>) => work(manager)) };
+  const query = jest.fn(async (sql: string, params: unknown[]) => {
+    statements.push({ sql, params });
+    return sql.includes('WITH claimed') ? (claims.shift() ?? []) : [];
+  });
+  const connection = { transaction: jest.fn(async (work: (q: typeof query) => Promise<unknown>) => work(query)), close: jest.fn(async () => undefined) };
   const publisher = { publish: jest.fn(async (_rows: OutboxRow[]) => undefined) };
   const listener = { start: jest.fn((callback: () => void) => (onNotify = callback)), stop: jest.fn(async () => undefined) };
   const cleanup = { start: jest.fn(), stop: jest.fn() };
@@ -47,7 +45,7 @@ describe('OutboxRelay', () => {
     relay = new OutboxRelay(
       config,
       { name: 'order-service', schema: 'orders' },
-      dataSource as unknown as DataSource,
+      connection as unknown as RelayConnection,
       publisher as unknown as OutboxPublisher,
       listener as unknown as OutboxListener,
       cleanup as unknown as OutboxCleanup,
@@ -64,12 +62,12 @@ describe('OutboxRelay', () => {
     expect(published()).toEqual([['1', '2', '3'], ['4']]);
     const marks = statements.filter((statement) => statement.sql.includes('SET "sent_at" = now()'));
     expect(marks.map((mark) => mark.params[0])).toEqual([['1', '2', '3'], ['4']]);
-    expect(dataSource.transaction).toHaveBeenCalledTimes(2);
+    expect(connection.transaction).toHaveBeenCalledTimes(2);
   });
 
   it('wakes on NOTIFY', async () => {
     relay.onApplicationBootstrap();
-    await until(() => dataSource.transaction.mock.calls.length === 1);
+    await until(() => connection.transaction.mock.calls.length === 1);
     claims = [[aRow(5)]];
     onNotify();
     await until(() => published().length === 1);

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { counter } from '@platform/observability';
 import { SERVICE, type ServiceIdentity } from '@platform/service-kit';
-import { DataSource } from 'typeorm';
 import { MessagingConfig } from '../config/messaging.config';
 import { backoffDelay, sleep } from '../retry/backoff';
 import { WakeableSleep } from '../retry/wakeable-sleep';
@@ -11,6 +10,7 @@ import { OutboxCleanup } from './outbox-cleanup';
 import { OutboxListener } from './outbox-listener';
 import { OutboxPublisher } from './outbox-publisher';
 import type { OutboxRow } from './outbox-row';
+import { RelayConnection } from './relay-connection';
 
 const publishedTotal = counter('outbox_published_total', 'Outbox rows the relay published to Kafka.', ['event_type']);
 
@@ -38,7 +38,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly config: MessagingConfig,
     @Inject(SERVICE) service: ServiceIdentity,
-    private readonly dataSource: DataSource,
+    private readonly connection: RelayConnection,
     private readonly publisher: OutboxPublisher,
     private readonly listener: OutboxListener,
     private readonly cleanup: OutboxCleanup,
@@ -76,6 +76,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.sleeper.wake();
     await this.listener.stop();
     await this.loop;
+    await this.connection.close();
   }
 
   private async run(): Promise<void> {
@@ -110,8 +111,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     let failure: unknown;
     let published: OutboxRow[] = [];
     const notifiedAt = this.notifiedAt;
-    const result = await this.dataSource.transaction(async (manager) => {
-      const rows: (OutboxRow & { blocked: boolean })[] = await manager.query(this.claim, [this.config.OUTBOX_BATCH_SIZE]);
+    const result = await this.connection.transaction(async (query) => {
+      const rows = await query<OutboxRow & { blocked: boolean }>(this.claim, [this.config.OUTBOX_BATCH_SIZE]);
       if (rows.length === 0) return { claimed: 0, blocked: 0 };
       const claimedAt = wallClock();
       for (const row of rows) {
@@ -126,10 +127,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         await this.publisher.publish(ready);
       } catch (error) {
         failure = error;
-        await manager.query(`UPDATE ${this.table} SET "attempts" = "attempts" + 1, "last_error" = $2 WHERE "id" = ANY($1::bigint[])`, [ids, String((error as Error).message).slice(0, 1000)]);
+        await query(`UPDATE ${this.table} SET "attempts" = "attempts" + 1, "last_error" = $2 WHERE "id" = ANY($1::bigint[])`, [ids, String((error as Error).message).slice(0, 1000)]);
         return { claimed: rows.length, blocked };
       }
-      await manager.query(`UPDATE ${this.table} SET "sent_at" = now(), "attempts" = "attempts" + 1 WHERE "id" = ANY($1::bigint[])`, [ids]);
+      await query(`UPDATE ${this.table} SET "sent_at" = now(), "attempts" = "attempts" + 1 WHERE "id" = ANY($1::bigint[])`, [ids]);
       published = ready;
       return { claimed: rows.length, blocked };
     });

@@ -5,9 +5,10 @@ import { MessagingConfig } from '../config/messaging.config';
 /**
  * The steps of an event between the two services, in order: its transaction commits, the relay
  * hears the NOTIFY, claims the row, hands it to kafkajs, gets the broker's ack and commits the
- * "sent" mark; the consumer's fetch returns it, the handler starts, and its transaction commits.
+ * "sent" mark; the consumer's fetch returns it, its handling starts (its transaction is asked for),
+ * the transaction has begun (a pooled connection, START TRANSACTION), and it commits.
  */
-export const TIMELINE_STEPS = ['committed', 'notified', 'claimed', 'produceSent', 'acked', 'relayCommitted', 'fetched', 'handlerStart', 'stored'] as const;
+export const TIMELINE_STEPS = ['committed', 'notified', 'claimed', 'produceSent', 'acked', 'relayCommitted', 'fetched', 'handlerStart', 'begun', 'stored'] as const;
 export type TimelineStep = (typeof TIMELINE_STEPS)[number];
 export type EventTimelineEntry = Partial<Record<TimelineStep, number>>;
 

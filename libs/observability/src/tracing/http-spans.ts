@@ -7,11 +7,9 @@ import { isProbeOrScrape } from '../probes';
 const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'QUERY', 'TRACE']);
 
 // The `sdk` mode's HTTP spans, with the attributes of OpenTelemetry's stable HTTP semantic
-// conventions. The platform records them itself instead of running
-// `@opentelemetry/instrumentation-http` and `-undici`: measured side by side (the gateway with and
-// without each, CPU per request), those two cost ~450 and ~200 µs per request, more than the
-// gateway's whole work (~600 µs); these cost a few tens. Query strings are not recorded: they may
-// carry what logs redact.
+// conventions. Recorded here rather than by `@opentelemetry/instrumentation-http` and `-undici`,
+// which cost the gateway more CPU per request than its own work (docs/performance.md). Query
+// strings are not recorded: they may carry what logs redact.
 
 /**
  * A SERVER span per request, in the caller's trace; instrumentHttp names it after its route once

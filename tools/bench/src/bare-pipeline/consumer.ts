@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { eventLoopDelay, TimelineRecorder, wallClock } from '../timeline.ts';
-import { serve, settingsFromArgs } from './protocol.ts';
+import { TimelineRecorder, wallClock } from '../timeline.ts';
+import { measuredWindows, serve, settingsFromArgs } from './protocol.ts';
 
 const settings = settingsFromArgs();
 const pool = new pg.Pool({ connectionString: settings.databaseUrl, max: settings.partitions });
@@ -12,7 +12,6 @@ const kafka = new Kafka({ clientId: 'bench-bare-consumer', brokers: settings.bro
 // The platform's consumer settings where they matter for latency (maxWaitTimeInMs, one partition per worker).
 const consumer = kafka.consumer({ groupId: 'bench-bare-pipeline', maxWaitTimeInMs: 1_000, sessionTimeout: 10_000, heartbeatInterval: 3_000 });
 const timeline = new TimelineRecorder();
-const delay = eventLoopDelay();
 
 async function handle(eventId: string, value: Buffer | null): Promise<void> {
   const { orderId, total, currency } = JSON.parse(value?.toString() ?? '{}') as { orderId: string; total: number; currency: string };
@@ -20,6 +19,7 @@ async function handle(eventId: string, value: Buffer | null): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    timeline.mark(eventId, 'begun');
     const inserted = await client.query('INSERT INTO bare.inbox (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id', [eventId]);
     if (inserted.rowCount) {
       await client.query('INSERT INTO bare.notifications (id, order_id, body, created_at) VALUES ($1, $2, $3, now())', [randomUUID(), orderId, `Order ${orderId.slice(0, 8)} for ${total / 100} ${currency} is confirmed.`]);
@@ -52,18 +52,8 @@ async function main(): Promise<void> {
     },
   });
   await joined;
-  let cpuAtOpen = process.cpuUsage();
-  let openedAt = 0;
   serve({
-    open() {
-      cpuAtOpen = process.cpuUsage();
-      openedAt = wallClock();
-      delay.reset();
-    },
-    close() {
-      const cpu = process.cpuUsage(cpuAtOpen);
-      return { cpuMs: (cpu.user + cpu.system) / 1000, eventLoopDelay: delay.read(), timelines: timeline.since(openedAt) };
-    },
+    ...measuredWindows(timeline),
     async stop() {
       await consumer.disconnect();
       await pool.end();

@@ -1,5 +1,5 @@
 // How the benchmark talks to the bare pipeline's two processes (Node IPC).
-import type { Timelines } from '../timeline.ts';
+import { eventLoopDelay, wallClock, type TimelineRecorder, type Timelines } from '../timeline.ts';
 
 export interface BareSettings {
   databaseUrl: string;
@@ -41,6 +41,24 @@ export function serve(handlers: { open(): void; close(): WindowReport; write?(ra
       }
     })();
   });
+}
+
+/** A measured window of this process: opened before a run, closed after it with its CPU, event-loop delay and timelines. */
+export function measuredWindows(timeline: TimelineRecorder): { open(): void; close(): WindowReport } {
+  const delay = eventLoopDelay();
+  let cpuAtOpen = process.cpuUsage();
+  let openedAt = 0;
+  return {
+    open() {
+      cpuAtOpen = process.cpuUsage();
+      openedAt = wallClock();
+      delay.reset();
+    },
+    close() {
+      const cpu = process.cpuUsage(cpuAtOpen);
+      return { cpuMs: (cpu.user + cpu.system) / 1000, eventLoopDelay: delay.read(), timelines: timeline.since(openedAt) };
+    },
+  };
 }
 
 export function settingsFromArgs(): BareSettings {

@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import pg from 'pg';
-import { eventLoopDelay, TimelineRecorder, wallClock } from '../timeline.ts';
-import { serve, settingsFromArgs } from './protocol.ts';
+import { TimelineRecorder, wallClock } from '../timeline.ts';
+import { measuredWindows, serve, settingsFromArgs } from './protocol.ts';
 
 const BATCH = 100;
 const settings = settingsFromArgs();
@@ -15,7 +15,6 @@ const listener = new pg.Client({ connectionString: settings.databaseUrl });
 const kafka = new Kafka({ clientId: 'bench-bare-writer', brokers: settings.brokers, logLevel: logLevel.ERROR });
 const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
 const timeline = new TimelineRecorder();
-const delay = eventLoopDelay();
 let running = true;
 let notifiedAt = 0;
 let wake: (() => void) | undefined;
@@ -127,18 +126,8 @@ async function main(): Promise<void> {
   });
   await listener.query('LISTEN bare_outbox');
   const relaying = relay();
-  let cpuAtOpen = process.cpuUsage();
-  let openedAt = 0;
   serve({
-    open() {
-      cpuAtOpen = process.cpuUsage();
-      openedAt = wallClock();
-      delay.reset();
-    },
-    close() {
-      const cpu = process.cpuUsage(cpuAtOpen);
-      return { cpuMs: (cpu.user + cpu.system) / 1000, eventLoopDelay: delay.read(), timelines: timeline.since(openedAt) };
-    },
+    ...measuredWindows(timeline),
     write,
     async stop() {
       running = false;
