@@ -124,7 +124,11 @@ export class PostgresCluster {
     if (process.getuid?.() === 0) chownSync(options.dataDir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
     const run = (command: string, args: string[]) => {
       const [program, programArgs] = asPostgresUser(join(bin, command), args);
-      execFileSync(program, programArgs, { stdio: 'ignore' });
+      try {
+        execFileSync(program, programArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
+      } catch (error) {
+        throw new Error(`${command} failed: ${String((error as { stderr?: Buffer }).stderr ?? (error as Error).message).trim()}`);
+      }
     };
     run('initdb', ['-D', primary.data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
     appendFileSync(join(primary.data, 'pg_hba.conf'), 'host replication all 127.0.0.1/32 trust\n');
@@ -183,9 +187,10 @@ export class PostgresCluster {
     const [command, commandArgs] = asPostgresUser(join(postgresBin(), 'postgres'), args);
     node.process = new ManagedProcess({ name: node.name, command, args: commandArgs, output: this.options.output(node.name) });
     const child = node.process;
+    // Accepting queries, not only connections: a server still starting up refuses pg_basebackup.
     await waitFor(`${node.name} on port ${node.port}`, async () => {
       if (!child.isRunning) throw new GiveUp(`${node.name} exited with code ${await child.exited} (see its log)`);
-      return isPortOpen(node.port);
+      return (await isPortOpen(node.port)) && this.sql(node, 'SELECT 1') === '1';
     }, 30_000, 100);
   }
 }
