@@ -127,7 +127,7 @@ export class PostgresCluster {
       try {
         execFileSync(program, programArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
       } catch (error) {
-        throw new Error(`${command} failed: ${String((error as { stderr?: Buffer }).stderr ?? (error as Error).message).trim()}`);
+        throw new Error(`${command} failed: ${String((error as { stderr?: Buffer }).stderr ?? (error as Error).message).trim()}`, { cause: error });
       }
     };
     run('initdb', ['-D', primary.data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
