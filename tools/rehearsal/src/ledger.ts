@@ -60,16 +60,23 @@ export async function settle(sources: Sources, timeoutMs: number): Promise<numbe
   const started = Date.now();
   const kafka = new KafkaTestClient(sources.kafkaBrokers);
   const { database } = sources;
+  let last = 'nothing looked at yet';
   for (;;) {
-    const [users] = await query<{ n: number }>(database, 'user-service', 'SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL', []);
-    const [orders] = await query<{ n: number }>(database, 'order-service', 'SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL', []);
-    const [mails] = await query<{ n: number }>(database, 'notification-service', "SELECT count(*)::int AS n FROM email_deliveries WHERE status = 'pending'", []);
-    const lag = (await kafka.lag('order-service', ['platform.users'])) + (await kafka.lag('notification-service', ['platform.users', 'platform.orders']));
-    const facts = await collectFacts(sources, { decisions: new Map(), misordered: new Set() });
-    const unstreamed = facts.filter((fact) => fact.notifications > 0 && fact.streamed === 0).length;
-    if (users.n + orders.n + mails.n === 0 && lag === 0n && unstreamed === 0) return (Date.now() - started) / 1000;
+    try {
+      const [users] = await query<{ n: number }>(database, 'user-service', 'SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL', []);
+      const [orders] = await query<{ n: number }>(database, 'order-service', 'SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL', []);
+      const [mails] = await query<{ n: number }>(database, 'notification-service', "SELECT count(*)::int AS n FROM email_deliveries WHERE status = 'pending'", []);
+      const lag = (await kafka.lag('order-service', ['platform.users'])) + (await kafka.lag('notification-service', ['platform.users', 'platform.orders']));
+      const facts = await collectFacts(sources, { decisions: new Map(), misordered: new Set() });
+      const unstreamed = facts.filter((fact) => fact.notifications > 0 && fact.streamed === 0).length;
+      if (users.n + orders.n + mails.n === 0 && lag === 0n && unstreamed === 0) return (Date.now() - started) / 1000;
+      last = `outbox ${users.n + orders.n}, mails pending ${mails.n}, lag ${lag}, notifications not streamed ${unstreamed}`;
+    } catch (error) {
+      // Kafka or Postgres still coming back from the last scenario: look again.
+      last = `could not look: ${(error as Error).message}`;
+    }
     if (Date.now() - started > timeoutMs) {
-      console.log(`  not settled after ${timeoutMs / 1000} s: outbox ${users.n + orders.n}, mails pending ${mails.n}, lag ${lag}, notifications not streamed ${unstreamed}`);
+      console.log(`  not settled after ${timeoutMs / 1000} s: ${last}`);
       return (Date.now() - started) / 1000;
     }
     await sleep(1_000);
@@ -91,7 +98,18 @@ export interface OrderTopic {
  * published twice is one decision (a repeat the consumers' inboxes absorb) and two event ids are
  * two decisions. Within an order's partition its order.created must come before its decision.
  */
-export async function readOrderTopic(kafkaBrokers: string): Promise<OrderTopic> {
+export async function readOrderTopic(kafkaBrokers: string, attempts = 5): Promise<OrderTopic> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readOrderTopicOnce(kafkaBrokers);
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await sleep(2_000);
+    }
+  }
+}
+
+async function readOrderTopicOnce(kafkaBrokers: string): Promise<OrderTopic> {
   const eventIds = new Map<string, Set<string>>();
   const created = new Set<string>();
   const misordered = new Set<string>();
