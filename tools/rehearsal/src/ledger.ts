@@ -60,7 +60,7 @@ export async function settle(sources: Sources, timeoutMs: number): Promise<numbe
   const started = Date.now();
   const kafka = new KafkaTestClient(sources.kafkaBrokers);
   const { database } = sources;
-  let last = 'nothing looked at yet';
+  let last: string;
   for (;;) {
     try {
       const [users] = await query<{ n: number }>(database, 'user-service', 'SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL', []);
