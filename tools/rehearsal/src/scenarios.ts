@@ -62,7 +62,7 @@ async function notifiedBy(context: RehearsalContext, from: number, to: number, t
   }
 }
 
-/** The broker stops answering (SIGSTOP) for a while: every pod must stay ready and writes go on into the outbox. */
+/** The brokers stop answering (SIGSTOP) for a while: every pod must stay ready and writes go on into the outbox. */
 export const kafkaFreeze: Scenario = {
   name: 'kafka-freeze',
   proves: 'a frozen Kafka cluster takes no pod out of its Service: reads and orders go on (outbox), events flow once it answers',
@@ -70,15 +70,32 @@ export const kafkaFreeze: Scenario = {
     const cluster = context.platform.kafkaCluster;
     if (!cluster) throw new Error('kafka-freeze needs the Kafka cluster this rehearsal started');
     const frozenAt = Date.now();
+    const balancer = watchReadiness(context.platform);
+    // Longer than the readiness probe needs to take a pod out (period × failureThreshold + timeout:
+    // 5 × 2 + 3 s), and every replica's own /health/ready asked each second meanwhile, as a kubelet would.
+    let probes = 0;
+    const unready: string[] = [];
     cluster.pause();
     try {
-      await sleep(12_000);
+      while (Date.now() - frozenAt < 20_000) {
+        for (const replica of await context.platform.replicaList()) {
+          probes++;
+          const status = await fetch(`http://127.0.0.1:${replica.port}/health/ready`, { signal: AbortSignal.timeout(3_000) }).then((response) => response.status, () => 0);
+          if (status !== 200) unready.push(`${replica.name} ${status}`);
+        }
+        await sleep(1_000);
+      }
     } finally {
       cluster.resume();
     }
     const resumedAt = Date.now();
+    const outOfRotation = await balancer.stop();
     const notified = await notifiedBy(context, frozenAt, resumedAt, 120_000);
-    return { recoverySeconds: (notified - resumedAt) / 1000, details: { frozenSeconds: (resumedAt - frozenAt) / 1000 } };
+    return {
+      recoverySeconds: (notified - resumedAt) / 1000,
+      ownRequests: { requests: probes, failed: unready.length + outOfRotation.length },
+      details: { frozenSeconds: (resumedAt - frozenAt) / 1000, readinessProbes: probes, notReadyAnswers: unready.slice(0, 20), outOfRotation },
+    };
   },
 };
 
