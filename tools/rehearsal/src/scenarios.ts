@@ -178,13 +178,19 @@ export function expandContract(service: ServiceName, releases: ServiceImage[]): 
 /**
  * Watches that every replica that should be in rotation is: one that is neither starting,
  * restarting nor terminating but that the balancer does not route to has failed its readiness.
+ * Resolves with one line per replica that was out: from when, until when, how many looks.
  */
 function watchReadiness(platform: LocalPlatform): { stop(): Promise<string[]> } {
-  const notReady = new Set<string>();
+  const out = new Map<string, { from: string; until: string; looks: number }>();
   let watching = true;
   const loop = (async () => {
     while (watching) {
-      for (const replica of await platform.replicaList()) if (replica.state === 'ready' && !replica.ready) notReady.add(`${replica.name} (${new Date().toISOString()})`);
+      for (const replica of await platform.replicaList()) {
+        if (replica.state !== 'ready' || replica.ready) continue;
+        const now = new Date().toISOString();
+        const seen = out.get(replica.name) ?? { from: now, until: now, looks: 0 };
+        out.set(replica.name, { ...seen, until: now, looks: seen.looks + 1 });
+      }
       await sleep(500);
     }
   })();
@@ -192,7 +198,7 @@ function watchReadiness(platform: LocalPlatform): { stop(): Promise<string[]> } 
     async stop() {
       watching = false;
       await loop;
-      return [...notReady];
+      return [...out].map(([name, seen]) => `${name}: out of rotation ${seen.from} – ${seen.until} (${seen.looks} looks)`);
     },
   };
 }
