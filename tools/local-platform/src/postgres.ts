@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Balancer } from './balancer.ts';
 import { ManagedProcess } from './managed-process.ts';
-import { GiveUp, isPortOpen, waitFor } from './wait.ts';
+import { GiveUp, isPortOpen, sleep, waitFor } from './wait.ts';
 
 export interface PrivatePostgresOptions {
   dataDir: string;
@@ -146,13 +146,27 @@ export class PostgresCluster {
     return cluster;
   }
 
-  /** SIGKILL of the primary (its machine is gone), then the standby promoted and left to run alone. Resolves with the new primary. */
-  async failover(): Promise<PostgresNode> {
+  /**
+   * What the operator does when the primary's node is lost: the standby, which had fallen behind
+   * for `standbyBehindMs` (its WAL receiver paused, as in a network hiccup between them), sees the
+   * primary die (every process of it SIGKILLed at once, as when its machine goes), is promoted,
+   * and the read-write address follows it. With synchronous replication the primary could not
+   * acknowledge a commit the standby lacked, so the promoted standby has every acknowledged write;
+   * with asynchronous replication the writes of that moment are gone. Resolves with the new primary.
+   */
+  async failover(standbyBehindMs = 0): Promise<PostgresNode> {
     const lost = this.primary;
-    await lost.process?.kill();
+    const promoted = this.standby;
+    const receiver = Number(this.sql(promoted, 'SELECT pid FROM pg_stat_wal_receiver')) || undefined;
+    if (receiver && standbyBehindMs > 0) {
+      process.kill(receiver, 'SIGSTOP');
+      await sleep(standbyBehindMs);
+    }
+    killProcessTree(lost.process?.pid);
+    await lost.process?.exited;
+    if (receiver && standbyBehindMs > 0) process.kill(receiver, 'SIGCONT');
     // The -rw address stops sending anything to the lost node and cuts what it had.
     await this.balancer?.disable('postgres-rw', lost.name);
-    const promoted = this.standby;
     this.sql(promoted, 'SELECT pg_promote(true, 30)');
     // No standby left to wait for: the new primary must not wait for one.
     this.sql(promoted, "ALTER SYSTEM SET synchronous_standby_names = ''");
@@ -192,5 +206,29 @@ export class PostgresCluster {
       if (!child.isRunning) throw new GiveUp(`${node.name} exited with code ${await child.exited} (see its log)`);
       return (await isPortOpen(node.port)) && this.sql(node, 'SELECT 1') === '1';
     }, 30_000, 100);
+  }
+}
+
+/** SIGKILL of a process and all its children at once (a Postgres server: postmaster, backends, WAL sender), as when its machine goes. */
+function killProcessTree(pid: number | undefined): void {
+  if (!pid) return;
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after the last ')'.
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+  for (const target of [pid, ...children]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // already gone
+    }
   }
 }

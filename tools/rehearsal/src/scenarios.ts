@@ -268,16 +268,17 @@ export const kafkaLeaderLoss: Scenario = {
 export function postgresFailover(postgres: PostgresCluster): Scenario {
   return {
     name: 'postgres-failover',
-    proves: 'the Postgres primary SIGKILLed under load, the synchronous standby promoted, the read-write address repointed: no acknowledged write lost, requests meanwhile answered 503 problem+json (never hung), pools and LISTEN connections back by themselves',
+    proves: 'the Postgres primary lost under load (every process SIGKILLed) while its standby was 3 s behind, the standby promoted, the read-write address repointed: no acknowledged write lost (synchronous replication), requests meanwhile answered 503 problem+json (never hung), pools and LISTEN connections back by themselves',
     expects: { unavailable: true },
     async run(context) {
       const customer = context.traffic.customers[0];
       const lost = postgres.primary.name;
-      // Under load: a burst of orders from every customer, and the primary killed in the middle of it.
-      const burst = context.traffic.burst(4_000, 24);
-      await sleep(2_000);
+      // Under load: a burst of orders from every customer; in the middle of it the standby falls
+      // 3 s behind (its WAL receiver paused), then the primary's node is lost.
+      const burst = context.traffic.burst(6_000, 24);
+      await sleep(1_000);
       const killedAt = Date.now();
-      const promoted = await postgres.failover();
+      const promoted = await postgres.failover(3_000);
       context.log(`  ${lost} killed; ${promoted.name} promoted and behind the read-write address after ${((Date.now() - killedAt) / 1000).toFixed(1)} s`);
       // Recovered: a new order goes through and its notification is stored (relay's LISTEN, consumers, pools all back).
       const api = `${context.platform.url('gateway')}/api/v1`;
