@@ -148,7 +148,7 @@ export class PostgresCluster {
 
   /**
    * What the operator does when the primary's node is lost: the standby, which had fallen behind
-   * for `standbyBehindMs` (its WAL receiver paused, as in a network hiccup between them), sees the
+   * for `standbyBehindMs` (the primary's WAL sender paused, as in a network hiccup between them), sees the
    * primary die (every process of it SIGKILLed at once, as when its machine goes), is promoted,
    * and the read-write address follows it. With synchronous replication the primary could not
    * acknowledge a commit the standby lacked, so the promoted standby has every acknowledged write;
@@ -157,14 +157,15 @@ export class PostgresCluster {
   async failover(standbyBehindMs = 0): Promise<PostgresNode> {
     const lost = this.primary;
     const promoted = this.standby;
-    const receiver = Number(this.sql(promoted, 'SELECT pid FROM pg_stat_wal_receiver')) || undefined;
-    if (receiver && standbyBehindMs > 0) {
-      process.kill(receiver, 'SIGSTOP');
+    // The primary's WAL sender paused: nothing more reaches the standby (pausing the standby's
+    // receiver would not do: the kernel keeps receiving into its socket buffer meanwhile).
+    const sender = Number(this.sql(lost, `SELECT pid FROM pg_stat_replication WHERE application_name = '${promoted.name}'`)) || undefined;
+    if (sender && standbyBehindMs > 0) {
+      process.kill(sender, 'SIGSTOP');
       await sleep(standbyBehindMs);
     }
     killProcessTree(lost.process?.pid);
     await lost.process?.exited;
-    if (receiver && standbyBehindMs > 0) process.kill(receiver, 'SIGCONT');
     // The -rw address stops sending anything to the lost node and cuts what it had.
     await this.balancer?.disable('postgres-rw', lost.name);
     this.sql(promoted, 'SELECT pg_promote(true, 30)');

@@ -274,7 +274,7 @@ export function postgresFailover(postgres: PostgresCluster): Scenario {
       const customer = context.traffic.customers[0];
       const lost = postgres.primary.name;
       // Under load: a burst of orders from every customer; in the middle of it the standby falls
-      // 3 s behind (its WAL receiver paused), then the primary's node is lost.
+      // 3 s behind (the primary's WAL sender paused), then the primary's node is lost.
       const burst = context.traffic.burst(6_000, 24);
       await sleep(1_000);
       const killedAt = Date.now();
