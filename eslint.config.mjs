@@ -10,7 +10,7 @@ const onlyOwnScope = (scope) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/dist', '**/node_modules', '**/.cache', '**/tmp', '**/coverage', '**/*.js', '**/*.mjs'] },
+  { ignores: ['**/dist', '**/node_modules', '**/.cache', '**/tmp', '**/coverage', 'apps/*/webpack.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -33,8 +33,11 @@ export default tseslint.config(
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
             // Tools run the platform on this machine (local runner, benchmark); tests drive it through them.
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:tool', 'type:contracts', 'type:util'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:tool', 'type:contracts', 'type:util'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:tool', 'type:contracts', 'type:util'] },
+            // The typed API client is for the API's clients (web apps, the e2e suites): it stands on the
+            // committed OpenAPI document alone, nothing of the platform's code.
+            { sourceTag: 'type:client', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:client', 'type:tool', 'type:contracts', 'type:util'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:client', 'type:testing', 'type:tool', 'type:contracts', 'type:util'] },
             // Scopes: a service's code reaches only its own scope and shared libs.
             onlyOwnScope('gateway'),
             onlyOwnScope('user'),
@@ -60,6 +63,27 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    // The tools' plain scripts (tools/**/*.js, *.mjs): Node, CommonJS or ES modules by extension.
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+    languageOptions: {
+      ecmaVersion: 2024,
+      globals: Object.fromEntries(['process', 'console', 'Buffer', 'URL', 'setTimeout', 'clearTimeout', 'fetch'].map((name) => [name, 'readonly'])),
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off', '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }] },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', exports: 'writable', __dirname: 'readonly', __filename: 'readonly' } },
+  },
+  {
+    // The web page of the browser-clients suite runs in Chromium: a browser's globals, an ES module.
+    files: ['apps/platform-e2e/src/web-app/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(['window', 'document', 'location', 'URLSearchParams', 'AbortController', 'FormData', 'crypto', 'TextDecoder', 'Headers'].map((name) => [name, 'readonly'])),
     },
   },
   {

@@ -14,28 +14,15 @@ if [ -x "$BIN/promtool" ] && [ -x "$BIN/prometheus" ]; then
   exit 0
 fi
 
-fail() {
-  echo "ensure-prometheus: $*" >&2
-  echo "ensure-prometheus: fetch it once by hand as root: (cd $CACHE && apt-get download prometheus && dpkg-deb -x prometheus_*.deb .)" >&2
-  exit 1
-}
-
-command -v apt-get > /dev/null && command -v dpkg-deb > /dev/null || fail "needs apt-get and dpkg-deb (a Debian or Ubuntu machine)"
-[ "$(id -u)" = 0 ] || fail "apt-get download needs root on this machine, and $BIN is missing"
-
 mkdir -p "$CACHE"
 work=$(mktemp -d "$CACHE/download.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 # Downloads only (no install, no dependencies): the package's binaries are static Go programs.
-if ! (cd "$work" && apt-get download prometheus > "$work/apt.log" 2>&1); then
-  # A machine that never ran apt-get update has no package lists yet.
-  (apt-get update > "$work/apt.log" 2>&1 && cd "$work" && apt-get download prometheus >> "$work/apt.log" 2>&1) ||
-    fail "apt-get download prometheus failed (offline?): $(tail -n 3 "$work/apt.log")"
-fi
-dpkg-deb -x "$work"/prometheus_*.deb "$work/root"
+"$ROOT/tools/system/fetch-debs.sh" "$work/root" prometheus ||
+  { echo "ensure-prometheus: fetch it once as root: sudo tools/prometheus/ensure-prometheus.sh" >&2; exit 1; }
 # Copied aside first and moved into place, so a concurrent run never sees half a binary.
 mkdir -p "$BIN" "$work/bin"
 cp "$work/root/usr/bin/prometheus" "$work/root/usr/bin/promtool" "$work/bin/"
 mv -f "$work/bin/prometheus" "$work/bin/promtool" "$BIN/"
-"$BIN/promtool" --version > /dev/null 2>&1 || fail "the downloaded promtool does not run"
+"$BIN/promtool" --version > /dev/null 2>&1 || { echo "ensure-prometheus: the downloaded promtool does not run" >&2; exit 1; }
 echo "$BIN"

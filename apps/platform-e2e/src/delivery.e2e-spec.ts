@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@platform/local-platform';
@@ -52,20 +52,65 @@ describe('delivery as code', () => {
       expect(readFileSync(join(REPO_ROOT, '.ci', 'run'), 'utf8')).toMatch(/^exec \.\/platform test$/m);
       expect(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')).toContain('./platform test');
       expect(runs(ci)).toMatch(/^\.ci\/run$/m);
-      expect(runs(ci)).toContain('action-validator');
+      // The workflow linters run as a named check (tools/checks/workflows.sh).
+      expect(runs(ci)).toMatch(/^\.\/platform check workflows$/m);
     });
 
-    it('delivery builds and pushes only affected services, tagged with version and commit, and bumps their release.yaml', () => {
+    it('delivery builds and pushes only affected services, tagged with version and commit, and bumps their release.yaml and CHANGELOG', () => {
       const delivery = workflow('delivery.yml');
-      expect(delivery.on.push.branches).toEqual(['main']);
       const script = runs(delivery);
       expect(script).toMatch(/nx show projects --affected/);
       expect(delivery.jobs.image.strategy.matrix.service).toBe('${{ fromJSON(needs.affected.outputs.services) }}');
       expect(script).toMatch(/-f tools\/docker\/Dockerfile --build-arg APP="\$SERVICE" --build-arg SERVICE_VERSION="\$VERSION"/);
-      expect(script).toContain('$image:$VERSION-${GITHUB_SHA::7}');
+      expect(script).toContain('$image:$VERSION-${SHA::7}');
       expect(script).toMatch(/tools\/delivery\/set-release\.sh "\$\{\{ matrix\.service \}\}" "\$\{\{ steps\.version\.outputs\.version \}\}"/);
+      expect(script).toMatch(/tools\/delivery\/changelog\.sh "\$\{\{ matrix\.service \}\}" "\$\{\{ steps\.version\.outputs\.version \}\}"/);
       const pullRequest = steps(delivery).find((step: any) => String(step.uses).startsWith('peter-evans/create-pull-request'));
-      expect(pullRequest.with['add-paths']).toBe('k8s/apps/${{ matrix.service }}/release.yaml');
+      expect(String(pullRequest.with['add-paths']).trim().split('\n').sort()).toEqual(['apps/${{ matrix.service }}/CHANGELOG.md', 'k8s/apps/${{ matrix.service }}/release.yaml']);
+    });
+
+    it('delivery runs only after CI passed on a push to main, from the commit CI tested', () => {
+      const delivery = workflow('delivery.yml');
+      expect(delivery.on.push).toBeUndefined();
+      expect(delivery.on.workflow_run).toEqual({ workflows: [workflow('ci.yml').name], types: ['completed'], branches: ['main'] });
+      expect(delivery.jobs.affected.if).toContain("github.event.workflow_run.conclusion == 'success'");
+      const checkout = delivery.jobs.affected.steps.find((step: any) => String(step.uses).startsWith('actions/checkout'));
+      expect(checkout.with.ref).toContain('github.event.workflow_run.head_sha');
+      expect(delivery.jobs.image.needs).toBe('affected');
+    });
+
+    it('delivery takes its base from the last successful delivery, so a cancelled or failed run\'s services are built by the next one', () => {
+      const delivery = workflow('delivery.yml');
+      expect(JSON.stringify(delivery)).not.toContain('github.event.before');
+      const shas = delivery.jobs.affected.steps.find((step: any) => String(step.uses).startsWith('nrwl/nx-set-shas'));
+      expect(shas?.with).toEqual(expect.objectContaining({ 'workflow-id': 'delivery.yml', 'last-successful-event': 'workflow_run', 'main-branch-name': 'main' }));
+      expect(runs(delivery)).toMatch(/--base="\$NX_BASE"/);
+      // Pending runs wait instead of replacing the running one.
+      expect(delivery.concurrency['cancel-in-progress']).toBe(false);
+    });
+
+    it('every job that runs Nx or the delivery scripts sets up Node 24 first', () => {
+      for (const name of ['ci.yml', 'delivery.yml']) {
+        for (const [id, job] of Object.entries(workflow(name).jobs) as [string, any][]) {
+          const jobSteps: any[] = job.steps ?? [];
+          const firstNx = jobSteps.findIndex((step) => /\bnx\b|tools\/delivery\//.test(step.run ?? ''));
+          if (firstNx < 0 || name === 'ci.yml') continue;
+          const setup = jobSteps.findIndex((step) => String(step.uses).startsWith('actions/setup-node'));
+          expect({ workflow: name, job: id, nodeFirst: setup >= 0 && setup < firstNx, version: String(jobSteps[setup]?.with?.['node-version']) }).toEqual({ workflow: name, job: id, nodeFirst: true, version: '24' });
+        }
+      }
+      // CI runs everything through ./platform, which fetches Node 24 itself (tools/node/ensure-node.sh).
+      expect(runs(workflow('ci.yml'))).not.toMatch(/\bnpx\b/);
+      expect(runs(workflow('delivery.yml'))).not.toMatch(/\bnpx\b/);
+    });
+
+    it('opens release pull requests as a GitHub App, whose pull requests trigger CI (GITHUB_TOKEN\'s do not)', () => {
+      const delivery = workflow('delivery.yml');
+      const jobSteps: any[] = delivery.jobs.image.steps;
+      const app = jobSteps.find((step) => String(step.uses).startsWith('actions/create-github-app-token'));
+      expect(app?.with).toEqual({ 'app-id': '${{ vars.RELEASE_APP_ID }}', 'private-key': '${{ secrets.RELEASE_APP_PRIVATE_KEY }}' });
+      const pullRequest = jobSteps.find((step) => String(step.uses).startsWith('peter-evans/create-pull-request'));
+      expect(pullRequest.with.token).toBe(`\${{ steps.${app.id}.outputs.token }}`);
     });
   });
 
@@ -90,6 +135,47 @@ describe('delivery as code', () => {
       }));
   });
 
+  describe('tools/delivery/changelog.sh', () => {
+    it('adds a release section on top of the service\'s CHANGELOG with the commits since its last release that touched it or a lib', () => {
+      const root = mkdtempSync(join(tmpdir(), 'changelog-'));
+      const git = (...args: string[]) => spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: root, encoding: 'utf8' }).stdout.trim();
+      const commit = (file: string, message: string) => {
+        mkdirSync(join(root, file, '..'), { recursive: true });
+        writeFileSync(join(root, file), message);
+        git('add', '-A');
+        git('commit', '-qm', message);
+        return git('rev-parse', '--short=12', 'HEAD');
+      };
+      const changelog = (service: string, version: string) => spawnSync(join(REPO_ROOT, 'tools', 'delivery', 'changelog.sh'), [service, version], { encoding: 'utf8', env: { ...process.env, REPO_ROOT: root } });
+      try {
+        git('init', '-q');
+        commit('apps/order-service/src/main.ts', 'order-service: first');
+        expect(changelog('order-service', '1.0.0').status).toBe(0);
+        commit('apps/order-service/CHANGELOG.md', readFileSync(join(root, 'apps', 'order-service', 'CHANGELOG.md'), 'utf8'));
+        commit('apps/order-service/src/orders.ts', 'order-service: cancel reasons');
+        commit('apps/gateway/src/main.ts', 'gateway: not order-service\'s');
+        commit('libs/messaging/src/relay.ts', 'messaging: faster relay');
+        const head = commit('apps/order-service/src/orders.ts', 'order-service: fix totals');
+        const run = changelog('order-service', '1.1.0');
+        expect(run.status).toBe(0);
+        const text = readFileSync(join(root, 'apps', 'order-service', 'CHANGELOG.md'), 'utf8');
+        const sections = text.split(/^(?=## )/m).slice(1);
+        expect(sections.map((section) => section.split('\n')[0])).toEqual([expect.stringMatching(new RegExp(`^## 1\\.1\\.0 — \\d{4}-\\d{2}-\\d{2} \\(${head}\\)$`)), expect.stringMatching(/^## 1\.0\.0 /)]);
+        expect(sections[0]).toMatch(/- order-service: fix totals \(\w+\)\n- messaging: faster relay \(\w+\)\n- order-service: cancel reasons \(\w+\)/);
+        expect(sections[0]).not.toContain('gateway');
+        expect(sections[0]).not.toContain('order-service: first');
+        expect(changelog('order-service', 'next').status).toBe(2);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
+
+    it.each(SERVICES)('%s has a CHANGELOG whose latest release is the one k8s/apps/<service>/release.yaml runs (the release pull request writes both)', (service) => {
+      const text = readFileSync(join(REPO_ROOT, 'apps', service, 'CHANGELOG.md'), 'utf8');
+      expect(/^## (\S+) — /m.exec(text)?.[1]).toBe(releaseVersion(service));
+    });
+  });
+
   describe('tools/delivery/bump-version.sh', () => {
     it('starts a release in the team\'s pull request: package.json and compose\'s SERVICE_VERSION, not the cluster\'s version', () => {
       const root = mkdtempSync(join(tmpdir(), 'bump-'));
@@ -107,6 +193,39 @@ describe('delivery as code', () => {
       } finally {
         rmSync(root, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe('what contributors find', () => {
+    const text = (file: string) => readFileSync(join(REPO_ROOT, file), 'utf8');
+
+    it('has the license package.json names, and a security policy that says how to report and what is supported', () => {
+      expect(JSON.parse(text('package.json')).license).toBe('MIT');
+      expect(text('LICENSE')).toMatch(/^MIT License\n/);
+      expect(text('SECURITY.md')).toMatch(/^## Reporting a vulnerability$/m);
+      expect(text('SECURITY.md')).toMatch(/^## Supported versions$/m);
+    });
+
+    it('has an owner line for each service\'s code and Kubernetes directory, one per directory of k8s/apps', () => {
+      const lines = text('.github/CODEOWNERS').split('\n').filter((line) => line.trim() && !line.startsWith('#')).map((line) => line.trim().split(/\s+/));
+      for (const [pattern, ...owners] of lines) {
+        expect({ pattern, owners: owners.length > 0 && owners.every((owner) => /^@[\w-]+(\/[\w-]+)?$/.test(owner)) }).toEqual({ pattern, owners: true });
+        if (pattern !== '*') expect({ pattern, exists: existsSync(join(REPO_ROOT, pattern)) }).toEqual({ pattern, exists: true });
+      }
+      const services = readdirSync(join(REPO_ROOT, 'k8s', 'apps')).sort();
+      expect(services).toEqual([...SERVICES].sort());
+      const owned = lines.map(([pattern]) => pattern).filter((pattern) => pattern !== '*').sort();
+      expect(owned).toEqual(services.flatMap((service) => [`/apps/${service}/`, `/k8s/apps/${service}/`]).sort());
+    });
+
+    it('configures Renovate for npm, the Docker base image, infrastructure images and GitHub Actions, with a group per service', () => {
+      const config = JSON.parse(text('renovate.json'));
+      const groups = new Set(config.packageRules.map((rule: { groupName?: string }) => rule.groupName));
+      for (const service of SERVICES) expect({ service, grouped: groups.has(service) }).toEqual({ service, grouped: true });
+      const managers = new Set(config.packageRules.flatMap((rule: { matchManagers?: string[] }) => rule.matchManagers ?? []));
+      for (const manager of ['npm', 'dockerfile', 'docker-compose', 'kubernetes', 'github-actions']) expect({ manager, covered: managers.has(manager) }).toEqual({ manager, covered: true });
+      // The Dockerfile's comment says Renovate bumps the base image: it is configured.
+      expect(text('tools/docker/Dockerfile')).toMatch(/Renovate bumps/);
     });
   });
 
@@ -144,6 +263,33 @@ describe('delivery as code', () => {
       expect(components.length).toBeGreaterThan(0);
     });
 
+    it('runs every Job an Application syncs as a hook with a delete policy, so selfHeal never re-creates a finished Job its TTL removed', () => {
+      const jobs = applications.flatMap((application) => {
+        const components: string[] = application.spec.source.kustomize?.components ?? [];
+        const objects = components.length === 0 ? render(join(REPO_ROOT, application.spec.source.path)) : withCopy((root) => {
+          const file = join(root, application.spec.source.path.replace(/^k8s\//, ''), 'kustomization.yaml');
+          writeFileSync(file, readFileSync(file, 'utf8').replace(/^(components:\n(?: {2}- .*\n)+)/m, `$1${components.map((each) => `  - ${each}\n`).join('')}`));
+          return render(application.spec.source.path.replace(/^k8s\//, ''), root);
+        });
+        return objects.filter((object) => object.kind === 'Job').map((job) => ({ application: application.metadata.name, job }));
+      });
+      expect(jobs.map(({ job }) => job.metadata.name)).toEqual(expect.arrayContaining(['platform-db-init', expect.stringMatching(/^order-service-migrate-/)]));
+      for (const { application, job } of jobs) {
+        const annotations = job.metadata.annotations ?? {};
+        const ttl = job.spec.ttlSecondsAfterFinished;
+        expect({ application, job: job.metadata.name, hook: annotations['argocd.argoproj.io/hook'], deletePolicy: annotations['argocd.argoproj.io/hook-delete-policy'], ttlLongEnoughForArgoToSeeItFinish: ttl === undefined || ttl >= 3600 }).toEqual({
+          application,
+          job: job.metadata.name,
+          hook: expect.stringMatching(/^(PreSync|Sync|PostSync)$/),
+          deletePolicy: expect.stringContaining('BeforeHookCreation'),
+          ttlLongEnoughForArgoToSeeItFinish: true,
+        });
+      }
+      // Migrations run before the Deployment is applied; the roles and schemas once Postgres is healthy.
+      expect(jobs.filter(({ job }) => job.metadata.labels?.['app.kubernetes.io/name']?.endsWith('-migrate')).every(({ job }) => job.metadata.annotations?.['argocd.argoproj.io/hook'] === 'PreSync')).toBe(true);
+      expect(jobs.find(({ job }) => job.metadata.name === 'platform-db-init')!.job.metadata.annotations?.['argocd.argoproj.io/hook']).toBe('PostSync');
+    });
+
     it('the foundation plus every service is the whole prod overlay', () => {
       const key = (object: Manifest) => `${object.kind}/${object.metadata.name}`;
       const parts = [render('overlays/prod/foundation'), ...SERVICES.map((service) => render(`apps/${service}`))].flat().map(key).sort();
@@ -165,6 +311,17 @@ describe('delivery as code', () => {
       expect(backends).toEqual([{ name: 'gateway', port: 80 }]);
       const service = edge.find((object) => object.kind === 'Service' && object.metadata.name === 'gateway')!;
       expect(service.spec.ports).toEqual([expect.objectContaining({ port: 80, targetPort: 'http' })]);
+    });
+
+    it('sends HSTS (two years, subdomains) on every answer it routes over HTTPS', () => {
+      const routes = render('overlays/prod').filter((object) => object.kind === 'HTTPRoute' && object.spec.parentRefs.some((parent: { sectionName?: string }) => parent.sectionName === 'https'));
+      expect(routes.length).toBeGreaterThan(0);
+      for (const route of routes) {
+        for (const rule of route.spec.rules) {
+          const set = (rule.filters ?? []).filter((filter: { type: string }) => filter.type === 'ResponseHeaderModifier').flatMap((filter: { responseHeaderModifier: { set?: object[] } }) => filter.responseHeaderModifier.set ?? []);
+          expect({ route: route.metadata.name, set }).toEqual({ route: route.metadata.name, set: [{ name: 'Strict-Transport-Security', value: 'max-age=63072000; includeSubDomains' }] });
+        }
+      }
     });
 
     it('has an ExternalSecret example for every Secret the manifests reference', () => {

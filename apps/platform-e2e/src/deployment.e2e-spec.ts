@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deadLetterTopic, EventCatalog, Topics } from '@platform/contracts';
@@ -35,6 +35,16 @@ describe('deployment artifacts', () => {
   const deployments = (kustomization: string) => rendered.get(kustomization)!.filter((object) => object.kind === 'Deployment' && object.metadata.labels?.['app.kubernetes.io/component'] === 'service');
   const container = (deployment: Manifest) => deployment.spec.template.spec.containers[0];
   const configMapData = (objects: Manifest[], name: string) => objects.find((object) => object.kind === 'ConfigMap' && object.metadata.name === name)?.data ?? {};
+  /** The settings a Deployment's container reads from its ConfigMaps (envFrom, later ones win). */
+  const settingsOf = (objects: Manifest[], deployment: Manifest): Record<string, string> =>
+    Object.assign({}, ...(container(deployment).envFrom ?? []).map((source: { configMapRef?: { name: string } }) => configMapData(objects, source.configMapRef?.name ?? '')));
+  /** The shared settings, as every service's copy has them (they must agree). */
+  const sharedSettings = (objects: Manifest[]): Record<string, string> => {
+    const copies = objects.filter((object) => object.kind === 'ConfigMap' && object.metadata.labels?.['app.kubernetes.io/component'] === 'shared-settings').map((object) => object.data ?? {});
+    expect(copies.length).toBeGreaterThan(0);
+    for (const copy of copies) expect(copy).toEqual(copies[0]);
+    return copies[0];
+  };
 
   describe('Kubernetes manifests', () => {
     it.each(KUSTOMIZATIONS)('%s renders, and every object validates against its Kubernetes or CRD schema', async (kustomization) => {
@@ -57,7 +67,7 @@ describe('deployment artifacts', () => {
       for (const deployment of deployments(overlay)) {
         const name = deployment.metadata.name;
         const port = container(deployment).ports.find((candidate: { name: string }) => candidate.name === 'http');
-        const config = { ...configMapData(objects, 'platform-shared'), ...configMapData(objects, name) };
+        const config = settingsOf(objects, deployment);
         expect({ name, containerPort: port.containerPort, PORT: Number(config['PORT']) }).toEqual({ name, containerPort: PORTS[name], PORT: PORTS[name] });
         const management = container(deployment).ports.find((candidate: { name: string }) => candidate.name === 'management');
         expect({ name, management: management?.containerPort }).toEqual({ name, management: Number(config['MANAGEMENT_PORT']) });
@@ -110,7 +120,7 @@ describe('deployment artifacts', () => {
     });
 
     it.each(['overlays/dev', 'overlays/prod'])('%s: a preStop pause and a grace period that cover the graceful shutdown', (overlay) => {
-      const shared = configMapData(rendered.get(overlay)!, 'platform-shared');
+      const shared = sharedSettings(rendered.get(overlay)!);
       for (const deployment of deployments(overlay)) {
         const pause = container(deployment).lifecycle?.preStop?.sleep?.seconds;
         expect(pause).toBeGreaterThanOrEqual(3);
@@ -119,15 +129,54 @@ describe('deployment artifacts', () => {
       }
     });
 
+    it.each([...OVERLAYS, ...SERVICES.map((service) => `apps/${service}`)])('%s: every ConfigMap a service\'s pods read is named after a hash of its content, so a changed setting rolls the pods', (kustomization) => {
+      const objects = rendered.get(kustomization)!;
+      for (const deployment of deployments(kustomization)) {
+        const pod = deployment.spec.template.spec;
+        const referenced: string[] = [
+          ...pod.containers.flatMap((each: any) => [...(each.envFrom ?? []).map((source: any) => source.configMapRef?.name), ...(each.env ?? []).map((variable: any) => variable.valueFrom?.configMapKeyRef?.name)]),
+          ...(pod.volumes ?? []).map((volume: any) => volume.configMap?.name),
+        ].filter(Boolean);
+        expect(referenced.length).toBeGreaterThan(0);
+        for (const name of referenced) {
+          // kustomize's generator suffix: ten characters of its hash alphabet.
+          expect({ deployment: deployment.metadata.name, name, hashed: /-[2456789bcdfghkmt]{10}$/.test(name) }).toEqual({ deployment: deployment.metadata.name, name, hashed: true });
+          expect({ name, exists: objects.some((object) => object.kind === 'ConfigMap' && object.metadata.name === name) }).toEqual({ name, exists: true });
+        }
+      }
+    });
+
+    it('changing a shared setting rolls every service, changing one service\'s setting rolls that service alone', () => {
+      const templates = (root: string) => new Map(render('overlays/prod', root).filter((object) => object.kind === 'Deployment' && object.metadata.labels?.['app.kubernetes.io/component'] === 'service').map((object) => [object.metadata.name, JSON.stringify(object.spec.template)]));
+      /** Renders prod from a copy of k8s/ in which the file that sets `name` (wherever it lives) sets `value`. */
+      const withSetting = (name: string, value: string) => {
+        const root = mkdtempSync(join(tmpdir(), 'k8s-setting-'));
+        try {
+          cpSync(join(REPO_ROOT, 'k8s'), root, { recursive: true });
+          const pattern = new RegExp(`^(\\s*${name}\\s*[:=]\\s*).*$`, 'm');
+          const files = execFileSync('grep', ['-rlE', `^\\s*${name}\\s*[:=]`, root], { encoding: 'utf8' }).trim().split('\n');
+          for (const file of files) writeFileSync(file, readFileSync(file, 'utf8').replace(pattern, `$1${value}`));
+          return templates(root);
+        } finally {
+          rmSync(root, { recursive: true, force: true });
+        }
+      };
+      const before = templates(join(REPO_ROOT, 'k8s'));
+      const changed = (after: Map<string, string>) => [...before.keys()].filter((name) => before.get(name) !== after.get(name)).sort();
+      expect(changed(withSetting('LOG_LEVEL', 'debug'))).toEqual([...SERVICES].sort());
+      expect(changed(withSetting('UPSTREAM_TIMEOUT_MS', '4000'))).toEqual(['gateway']);
+    });
+
     it.each(KUSTOMIZATIONS)('%s: pins every image to a version', (kustomization) => {
       const images = rendered.get(kustomization)!.flatMap((object) => (object.kind === 'Deployment' || object.kind === 'Job' ? object.spec.template.spec.containers.map((each: { image: string }) => each.image) : []));
       for (const image of images) expect(image).toMatch(/^[\w./-]+(:\d+\.\d+[\w.-]*|@sha256:[a-f0-9]{64})$/);
     });
 
-    it.each(SERVICES)('%s deploys alone: Deployment, Service, ConfigMap, ServiceAccount, HPA, PDB, NetworkPolicies, PodMonitor (and its migration Job)', (service) => {
+    it.each(SERVICES)('%s deploys alone: Deployment, Service, its ConfigMap and its copy of the shared settings, ServiceAccount, HPA, PDB, NetworkPolicies, PodMonitor (and its migration Job)', (service) => {
       const objects = rendered.get(`apps/${service}`)!;
-      const kinds = objects.map((object) => `${object.kind}/${object.metadata.name}`).sort();
-      const expected = ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'PodMonitor', 'Service', 'ServiceAccount'].map((kind) => `${kind}/${service}`);
+      // ConfigMaps by their generator's name (without the content hash).
+      const kinds = objects.map((object) => `${object.kind}/${object.kind === 'ConfigMap' ? object.metadata.name.replace(/-[2456789bcdfghkmt]{10}$/, '') : object.metadata.name}`).sort();
+      const expected = [`ConfigMap/${service}-shared`, ...['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'PodMonitor', 'Service', 'ServiceAccount'].map((kind) => `${kind}/${service}`)];
       expected.push(`NetworkPolicy/${service}-peers`);
       if (WITH_DATABASE.includes(service)) {
         const version = releaseVersion(service);
@@ -149,7 +198,7 @@ describe('deployment artifacts', () => {
         policies.filter((policy) => policy.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === service).flatMap((policy) => policy.spec[side] ?? []);
       const peer = (each: any) => each.podSelector?.matchLabels?.['app.kubernetes.io/name'] ?? each.podSelector?.matchLabels?.['strimzi.io/cluster'] ?? each.podSelector?.matchLabels?.['cnpg.io/cluster'] ?? each.podSelector?.matchLabels?.['k8s-app'] ?? each.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
       const flows = (rules: any[], side: 'from' | 'to') => rules.flatMap((rule) => (rule[side] ?? [undefined]).flatMap((each: any) => (rule.ports ?? [{}]).map((port: { port?: number }) => `${each ? peer(each) : 'anywhere'}:${port.port ?? 'any'}`))).sort();
-      const shared = configMapData(objects, 'platform-shared');
+      const shared = sharedSettings(objects);
       const management = Number(shared['MANAGEMENT_PORT']);
       expect(flows(rulesOf('gateway', 'ingress'), 'from')).toEqual([`anywhere:${PORTS['gateway']}`, `monitoring:${management}`].sort());
       for (const service of WITH_DATABASE) {
@@ -173,6 +222,36 @@ describe('deployment artifacts', () => {
       expect(redis.spec.template.spec.volumes).not.toEqual(expect.arrayContaining([expect.objectContaining({ persistentVolumeClaim: expect.anything() })]));
       const policy = objects.find((object) => object.kind === 'NetworkPolicy' && object.metadata.name === 'redis')!;
       expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } }], ports: [{ protocol: 'TCP', port: 6379 }] }]);
+    });
+
+    it('replicates Postgres synchronously, as the rehearsal proves a failover needs: a commit waits for a replica', () => {
+      const cluster = rendered.get('infra')!.find((object) => object.kind === 'Cluster')!;
+      expect(cluster.spec.instances).toBeGreaterThanOrEqual(3);
+      expect(cluster.spec.postgresql.synchronous).toEqual({ method: 'any', number: 1, dataDurability: 'required' });
+    });
+
+    it('backs Postgres up to an object store whose credentials come from a Secret, nightly, and documents a restore that validates and reads that store', async () => {
+      const infra = rendered.get('infra')!;
+      const cluster = infra.find((object) => object.kind === 'Cluster')!;
+      const store = cluster.spec.backup?.barmanObjectStore;
+      expect(store?.destinationPath).toMatch(/^s3:\/\//);
+      expect(store.s3Credentials).toEqual({ accessKeyId: { name: 'platform-postgres-backup', key: 'ACCESS_KEY_ID' }, secretAccessKey: { name: 'platform-postgres-backup', key: 'ACCESS_SECRET_KEY' } });
+      expect(cluster.spec.backup.retentionPolicy).toMatch(/^\d+[dwm]$/);
+      const scheduled = infra.find((object) => object.kind === 'ScheduledBackup')!;
+      expect(scheduled.spec).toEqual(expect.objectContaining({ method: 'barmanObjectStore', cluster: { name: cluster.metadata.name } }));
+      expect(scheduled.spec.schedule.split(' ')).toHaveLength(6);
+      const examples = render('examples/external-secrets').filter((object) => object.kind === 'ExternalSecret' && object.spec.target.name === 'platform-postgres-backup');
+      expect(examples.flatMap((object) => object.spec.data.map((each: { secretKey: string }) => each.secretKey)).sort()).toEqual(['ACCESS_KEY_ID', 'ACCESS_SECRET_KEY']);
+      // The recipe's Cluster, as docs/deploy.md shows it.
+      const doc = readFileSync(join(REPO_ROOT, 'docs', 'deploy.md'), 'utf8');
+      const section = doc.slice(doc.indexOf('### Restoring PostgreSQL'));
+      const block = /```yaml\n([\s\S]*?)```/.exec(section)![1].replace(/^ {3}/gm, '');
+      const restore = parse(block) as Manifest;
+      expect(await schemaProblems([restore])).toEqual([]);
+      const source = restore.spec.externalClusters.find((each: { name: string }) => each.name === restore.spec.bootstrap.recovery.source);
+      expect(source.barmanObjectStore.destinationPath).toBe(store.destinationPath);
+      expect(source.barmanObjectStore.s3Credentials).toEqual(store.s3Credentials);
+      expect(restore.spec.imageName).toBe(cluster.spec.imageName);
     });
 
     it('creates exactly the topics of the event catalog, and one dead-letter topic per consumer group', () => {
@@ -249,7 +328,7 @@ describe('deployment artifacts', () => {
         expect(needed).toBeGreaterThanOrEqual(25);
         expect({ service, grace: Number.parseInt(services[service].stop_grace_period, 10) >= needed }).toEqual({ service, grace: true });
       }
-      const k8sGateway = configMapData(rendered.get('apps/gateway')!, 'gateway');
+      const k8sGateway = settingsOf(rendered.get('apps/gateway')!, deployments('apps/gateway')[0]);
       for (const name of ['USER_SERVICE_TIMEOUT_MS', 'ORDER_SERVICE_TIMEOUT_MS', 'NOTIFICATION_SERVICE_TIMEOUT_MS', 'UPSTREAM_TIMEOUT_MS']) {
         expect({ name, compose: services['gateway'].environment[name]?.toString() }).toEqual({ name, compose: k8sGateway[name] });
       }
@@ -275,6 +354,63 @@ describe('deployment artifacts', () => {
       for (const service of SERVICES) expect(services[service].environment.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4318');
       expect(services['otel-collector'].volumes).toEqual(['./k8s/infra/otel-collector/config.yaml:/etc/otelcol/config.yaml:ro']);
       expect(services['otel-collector'].environment.JAEGER_OTLP_ENDPOINT).toBe('jaeger:4317');
+    });
+  });
+
+  describe('the docs say what the files say', () => {
+    const read = (file: string) => readFileSync(join(REPO_ROOT, file), 'utf8');
+    const DOCS = ['README.md', 'docs/deploy.md', 'docs/observability.md', 'libs/messaging/README.md', 'k8s/README.md'];
+
+    it('gives the partition count topics.yaml sets wherever it names one', () => {
+      const partitions = [...new Set(render('infra').filter((object) => object.kind === 'KafkaTopic').map((object) => object.spec.partitions))];
+      expect(partitions).toHaveLength(1);
+      const claims = DOCS.flatMap((file) => [...read(file).replace(/\s+/g, ' ').matchAll(/(\d+) partitions? per topic|\((\d+) per topic|partition count, (\d+)/g)].map((match) => ({ file, said: Number(match[1] ?? match[2] ?? match[3]) })));
+      expect(claims.length).toBeGreaterThanOrEqual(3);
+      for (const claim of claims) expect(claim).toEqual({ file: claim.file, said: partitions[0] });
+    });
+
+    it('gives prod\'s HPA maximum wherever it names one', () => {
+      const maxima = [...new Set(render('overlays/prod').filter((object) => object.kind === 'HorizontalPodAutoscaler').map((object) => object.spec.maxReplicas))];
+      expect(maxima).toHaveLength(1);
+      const claims = DOCS.flatMap((file) => [...read(file).replace(/\s+/g, ' ').matchAll(/HPA(?:'s maximum|'s \d+ replicas| goes up to| allows up to) (\d+)|\(prod: \d+ to (\d+) pods|HPA's (\d+) replicas|(\d+) replicas \(the HPA's maximum\)/g)].map((match) => ({ file, said: Number(match[1] ?? match[2] ?? match[3] ?? match[4]) })));
+      expect(claims.length).toBeGreaterThanOrEqual(3);
+      for (const claim of claims) expect(claim).toEqual({ file: claim.file, said: maxima[0] });
+    });
+
+    it('lists in ./platform help every setting the README says it lists', () => {
+      const sentence = /`\.\/platform help` lists the\s+settings \(([^)]*)\)/.exec(read('README.md'))![1];
+      const named = [...sentence.matchAll(/`([A-Z_*]+)`/g)].map((match) => match[1]);
+      expect(named).toEqual(expect.arrayContaining(['KAFKA_BROKERS', 'OTEL_*']));
+      const help = spawnSync(join(REPO_ROOT, 'platform'), ['help'], { encoding: 'utf8' }).stdout;
+      for (const name of named) expect({ name, listed: name.endsWith('*') ? help.includes(name.slice(0, -1)) : help.includes(name) }).toEqual({ name, listed: true });
+    });
+
+    it('names the instrumentations the OpenTelemetry SDK really loads', () => {
+      const loaded = [...read('libs/observability/src/tracing/sdk.ts').matchAll(/new (\w+)Instrumentation\(/g)].map((match) => match[1].toLowerCase());
+      expect(loaded.sort()).toEqual(['nest', 'pg', 'pino']);
+      const sentence = /The SDK instruments ([^;]*);/.exec(read('docs/observability.md').replace(/\s+/g, ' '))![1].toLowerCase();
+      for (const each of loaded) expect({ each, named: sentence.includes(each) }).toEqual({ each, named: true });
+      for (const not of ['undici', 'kafkajs', 'http']) expect({ not, named: sentence.includes(not) }).toEqual({ not, named: false });
+    });
+
+    it('puts compose\'s services in the profiles compose.yml gives them, and says whether compose\'s Prometheus evaluates the alert rules', () => {
+      const { services } = parse(read('docker-compose.yml'), { merge: true });
+      const docs = DOCS.map(read).join('\n').replace(/\s+/g, ' ');
+      const claims = [...docs.matchAll(/compose's `([\w-]+)` in (?:its|the) (default|`(\w+)`) profile/g)];
+      expect(claims.length).toBeGreaterThan(0);
+      for (const [, service, place, profile] of claims) expect({ service, profiles: services[service].profiles }).toEqual({ service, profiles: place === 'default' ? undefined : [profile] });
+      const ruleFiles = parse(read('tools/prometheus/prometheus.compose.yml')).rule_files ?? [];
+      expect(/compose's Prometheus (?:loads|evaluates) (?:the|all|every)/.test(docs)).toBe(ruleFiles.length > 0);
+    });
+
+    it('keeps the e2e README\'s suite table whole, with a row for every suite', () => {
+      const lines = read('apps/platform-e2e/README.md').split('\n');
+      const start = lines.findIndex((line) => line.startsWith('| suite |'));
+      const end = lines.findIndex((line, index) => index > start && !line.startsWith('|'));
+      const rows = lines.slice(start + 2, end).flatMap((line) => [...line.split('|')[1].matchAll(/`([\w*-]+)`/g)].map((match) => match[1]));
+      const suites = readdirSync(join(REPO_ROOT, 'apps', 'platform-e2e', 'src')).filter((file) => file.endsWith('.e2e-spec.ts')).map((file) => file.replace('.e2e-spec.ts', ''));
+      const covered = (suite: string) => rows.some((row) => (row.endsWith('*') ? suite.startsWith(row.slice(0, -1)) : row === suite));
+      expect(suites.filter((suite) => !covered(suite))).toEqual([]);
     });
   });
 

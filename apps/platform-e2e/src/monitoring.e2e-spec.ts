@@ -9,13 +9,13 @@ import { type Manifest, OVERLAYS, render, SERVICES } from './support/kubernetes'
 const TESTS_DIR = join(REPO_ROOT, 'k8s', 'monitoring', 'tests');
 const OBSERVABILITY_DOC = () => readFileSync(join(REPO_ROOT, 'docs', 'observability.md'), 'utf8');
 
-/** Runs promtool in a folder holding the PrometheusRule's spec as a plain rules file, and the tests. */
-function promtool(rules: unknown, args: (rulesFile: string) => string[]): { status: number | null; output: string } {
+/** Runs promtool in a folder holding each PrometheusRule's spec as a plain rules file (<name>.rules.yaml), and the tests. */
+function promtool(rules: Record<string, unknown>, args: (rulesFiles: string[]) => string[]): { status: number | null; output: string } {
   const dir = mkdtempSync(join(tmpdir(), 'promtool-'));
   try {
-    writeFileSync(join(dir, 'platform-alerts.rules.yaml'), stringify(rules));
+    for (const [name, spec] of Object.entries(rules)) writeFileSync(join(dir, `${name}.rules.yaml`), stringify(spec));
     for (const file of readdirSync(TESTS_DIR)) copyFileSync(join(TESTS_DIR, file), join(dir, file));
-    const run = spawnSync(join(ensurePrometheus(), 'promtool'), args('platform-alerts.rules.yaml'), { cwd: dir, encoding: 'utf8' });
+    const run = spawnSync(join(ensurePrometheus(), 'promtool'), args(Object.keys(rules).map((name) => `${name}.rules.yaml`)), { cwd: dir, encoding: 'utf8' });
     return { status: run.status, output: `${run.stdout}${run.stderr}` };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -31,8 +31,12 @@ function declaredMetrics(): Set<string> {
 
 describe('monitoring as code', () => {
   const monitoring = render('monitoring');
-  const rule = monitoring.find((object) => object.kind === 'PrometheusRule')!;
-  const alerts: { alert: string; expr: string; labels: Record<string, string>; annotations: Record<string, string> }[] = rule.spec.groups.flatMap((group: { rules: object[] }) => group.rules).filter((each: { alert?: string }) => each.alert);
+  // platform-alerts (per-service alerts) and platform-slos (the SLOs and their burn-rate alerts).
+  const ruleObjects = monitoring.filter((object) => object.kind === 'PrometheusRule');
+  const specs = Object.fromEntries(ruleObjects.map((object) => [object.metadata.name, object.spec]));
+  const rule = ruleObjects.find((object) => object.metadata.name === 'platform-alerts')!;
+  const allRules: { alert?: string; record?: string; expr: string; labels: Record<string, string>; annotations: Record<string, string> }[] = ruleObjects.flatMap((object) => object.spec.groups.flatMap((group: { rules: object[] }) => group.rules));
+  const alerts = allRules.filter((each) => each.alert) as { alert: string; expr: string; labels: Record<string, string>; annotations: Record<string, string> }[];
 
   it('a fresh clone without root gets a clear message instead of a missing promtool', () => {
     const clone = mkdtempSync(join(tmpdir(), 'fresh-clone-'));
@@ -51,14 +55,15 @@ describe('monitoring as code', () => {
     }
   });
 
-  it('promtool accepts the PrometheusRule', () => {
-    const check = promtool(rule.spec, (file) => ['check', 'rules', file]);
+  it('promtool accepts the PrometheusRules', () => {
+    expect(Object.keys(specs).sort()).toEqual(['platform-alerts', 'platform-slos']);
+    const check = promtool(specs, (files) => ['check', 'rules', ...files]);
     expect(check).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
   });
 
   it('promtool rejects a broken rule (the control case)', () => {
     const broken = { groups: [{ name: 'broken', rules: [{ alert: 'Broken', expr: 'sum by (service) (rate(http_server_request_duration_seconds_count[5m])' }] }] };
-    expect(promtool(broken, (file) => ['check', 'rules', file]).status).not.toBe(0);
+    expect(promtool({ broken }, (files) => ['check', 'rules', ...files]).status).not.toBe(0);
   });
 
   it.each(['prometheus.yml', 'prometheus.compose.yml'])('promtool accepts the scrape config tools/prometheus/%s', (file) => {
@@ -67,15 +72,16 @@ describe('monitoring as code', () => {
   });
 
   it('every alert passes its promtool unit tests (input series in k8s/monitoring/tests)', () => {
-    const run = promtool(rule.spec, () => ['test', 'rules', ...readdirSync(TESTS_DIR)]);
+    const run = promtool(specs, () => ['test', 'rules', ...readdirSync(TESTS_DIR)]);
     expect(run).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+    expect(run.output).not.toContain('FAILED');
   });
 
   it('the unit tests fail when an alert changes (they assert the firing alert, not just that rules load)', () => {
     const changed = structuredClone(rule.spec);
     const outbox = changed.groups.flatMap((group: { rules: { alert?: string; expr: string }[] }) => group.rules).find((each: { alert?: string }) => each.alert === 'PlatformOutboxStuck');
     outbox.expr = outbox.expr.replace('> 60', '> 600');
-    const run = promtool(changed, () => ['test', 'rules', ...readdirSync(TESTS_DIR)]);
+    const run = promtool({ ...specs, 'platform-alerts': changed }, () => ['test', 'rules', ...readdirSync(TESTS_DIR)]);
     expect(run.status).not.toBe(0);
     expect(run.output).toContain('PlatformOutboxStuck');
   });
@@ -85,6 +91,24 @@ describe('monitoring as code', () => {
     for (const metric of ['http_server_request_duration_seconds_count', 'http_server_request_duration_seconds_bucket', 'kafka_consumer_lag', 'outbox_oldest_unsent_age_seconds', 'events_dead_lettered_total', 'gateway_upstream_circuit_state', 'kube_pod_container_status_restarts_total']) {
       expect({ metric, used: text.includes(metric) || JSON.stringify(rule.spec).includes(metric) }).toEqual({ metric, used: true });
     }
+  });
+
+  it('defines the SLOs as code: gateway availability and latency, event freshness, each with an objective and its error ratio at every window its burn-rate alerts read', () => {
+    const slos = specs['platform-slos'].groups.flatMap((group: { rules: { record?: string; expr: string; labels?: { slo?: string } }[] }) => group.rules);
+    const objectives = Object.fromEntries(slos.filter((each: any) => each.record === 'slo:objective:ratio').map((each: any) => [each.labels.slo, Number(/vector\(([\d.]+)\)/.exec(each.expr)?.[1])]));
+    expect(objectives).toEqual({ 'gateway-availability': 0.999, 'gateway-latency': 0.99, 'event-freshness': 0.99 });
+    const windows = [...new Set(slos.filter((each: any) => each.alert).flatMap((each: any) => [...each.expr.matchAll(/slo:sli_error:ratio_rate(\w+)/g)].map((match) => match[1])))];
+    expect(windows.sort()).toEqual(['1d', '1h', '2h', '30m', '3d', '5m', '6h']);
+    for (const slo of Object.keys(objectives)) {
+      for (const window of windows) {
+        const sli = slos.find((each: any) => each.record === `slo:sli_error:ratio_rate${window}` && each.labels?.slo === slo);
+        expect({ slo, window, defined: Boolean(sli), overWindow: sli?.expr.includes(`[${window}]`) }).toEqual({ slo, window, defined: true, overWindow: true });
+      }
+    }
+    const metricOf = (slo: string) => slos.find((each: any) => each.record === 'slo:sli_error:ratio_rate5m' && each.labels?.slo === slo).expr;
+    expect(metricOf('gateway-availability')).toMatch(/http_server_request_duration_seconds_count\{service="gateway",status_code=~"5\.\."\}/);
+    expect(metricOf('gateway-latency')).toMatch(/http_server_request_duration_seconds_bucket\{service="gateway",le="0\.5"\}/);
+    expect(metricOf('event-freshness')).toMatch(/event_freshness_seconds_bucket\{le="2"\}/);
   });
 
   it('every alert is unit-tested, has a severity, a summary and a runbook entry in docs/observability.md', () => {
@@ -101,11 +125,49 @@ describe('monitoring as code', () => {
   it('alerts on metrics the services really expose (or that kube-state-metrics and Prometheus provide)', () => {
     const declared = declaredMetrics();
     const external = new Set(['kube_pod_container_status_restarts_total', 'up']);
-    const recorded = new Set<string>(rule.spec.groups.flatMap((group: { rules: { record?: string }[] }) => group.rules.map((each) => each.record).filter(Boolean)));
-    const functions = new Set(['sum', 'max', 'rate', 'increase', 'deriv', 'by', 'and', 'or', 'histogram_quantile']);
-    const used: string[] = rule.spec.groups.flatMap((group: { rules: { expr: string }[] }) => group.rules.flatMap((each) => [...each.expr.replace(/\{[^}]*\}/g, '').replace(/by \([^)]*\)/g, '').matchAll(/\b([a-z_][a-z0-9_:]*)\b/g)].map((match) => match[1])));
+    const recorded = new Set<string>(allRules.map((each) => each.record).filter((name): name is string => Boolean(name)));
+    const functions = new Set(['sum', 'max', 'rate', 'increase', 'deriv', 'by', 'and', 'or', 'histogram_quantile', 'vector']);
+    const used: string[] = allRules.flatMap((each) => [...each.expr.replace(/\{[^}]*\}/g, '').replace(/(by|on|group_left) \([^)]*\)/g, '').matchAll(/\b([a-z_][a-z0-9_:]*)\b/g)].map((match) => match[1]));
     const unknown = [...new Set(used)].filter((name) => !functions.has(name) && !declared.has(name) && !external.has(name) && !recorded.has(name) && !/^\d/.test(name));
     expect(unknown).toEqual([]);
+  });
+
+  it('counts each partition\'s lag once: every rule and panel reads kafka_consumer_lag through max by partition (replicas report the partitions they own, and overlap while they rebalance)', () => {
+    const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'k8s', 'monitoring', 'dashboards', 'platform-dashboard.json'), 'utf8'));
+    const panelQueries: string[] = dashboard.panels.flatMap((panel: { targets?: { expr: string }[] }) => (panel.targets ?? []).map((target) => target.expr));
+    const ruleQueries: string[] = allRules.map((each) => each.expr);
+    const reading = [...panelQueries, ...ruleQueries].filter((expr) => /(?<![\w:])kafka_consumer_lag(?![\w:])/.test(expr));
+    expect(reading.length).toBeGreaterThanOrEqual(2);
+    for (const expr of reading) expect({ expr, once: /max by \((?=[^)]*\bpartition\b)[^)]*\) \(kafka_consumer_lag\b/.test(expr) }).toEqual({ expr, once: true });
+  });
+
+  describe('the dashboard', () => {
+    const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'k8s', 'monitoring', 'dashboards', 'platform-dashboard.json'), 'utf8'));
+    type Panel = { type: string; title: string; repeat?: string; targets?: { expr: string }[] };
+    const panels: Panel[] = dashboard.panels;
+
+    it('has a service variable and one row per service (a row repeated by it) with RED, consumer lag, outbox and mail panels of that service', () => {
+      const variable = dashboard.templating.list.find((each: { name: string }) => each.name === 'service');
+      expect(variable).toEqual(expect.objectContaining({ type: 'query', multi: true, includeAll: true }));
+      expect(variable.definition).toMatch(/label_values\(\w+, service\)/);
+      const start = panels.findIndex((panel) => panel.type === 'row' && panel.repeat === 'service');
+      expect(start).toBeGreaterThanOrEqual(0);
+      const end = panels.findIndex((panel, index) => index > start && panel.type === 'row');
+      const queries = panels.slice(start + 1, end < 0 ? undefined : end).flatMap((panel) => (panel.targets ?? []).map((target) => target.expr));
+      for (const query of queries) expect({ query, ofTheRowsService: query.includes('service="$service"') }).toEqual({ query, ofTheRowsService: true });
+      for (const metric of ['http_server_request_duration_seconds_count', 'http_server_request_duration_seconds_bucket', 'kafka_consumer_lag', 'outbox_backlog_rows', 'outbox_oldest_unsent_age_seconds', 'notification_emails_sent_total', 'event_freshness_seconds_bucket']) {
+        expect({ metric, panel: queries.some((query) => query.includes(metric)) }).toEqual({ metric, panel: true });
+      }
+      // Everywhere else, the panels follow the variable's selection.
+      const others = panels.filter((panel, index) => index < start || (end >= 0 && index > end)).flatMap((panel) => (panel.targets ?? []).map((target) => target.expr));
+      for (const query of others.filter((each) => each.includes('process_') || each.includes('http_server_'))) expect(query).toContain('service=~"$service"');
+    });
+
+    it('queries only valid PromQL (every query checked by promtool as a recording rule)', () => {
+      const queries = panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr.replaceAll('$service', 'gateway')));
+      const rules = { groups: [{ name: 'dashboard', rules: queries.map((expr, index) => ({ record: `dashboard:query${index}`, expr })) }] };
+      expect(promtool({ dashboard: rules }, (files) => ['check', 'rules', ...files])).toEqual({ status: 0, output: expect.stringContaining('SUCCESS') });
+    });
   });
 
   it('provisions the Grafana dashboard for the sidecar: the JSON file under k8s/monitoring/dashboards, in every overlay', () => {
@@ -159,7 +221,7 @@ describe('monitoring as code', () => {
     expect(config.exporters['otlp/jaeger'].endpoint).toBe('${env:JAEGER_OTLP_ENDPOINT}');
     expect(config.processors.tail_sampling.policies.find((policy: { type: string }) => policy.type === 'probabilistic').probabilistic.sampling_percentage).toBe('${env:SAMPLING_PERCENTAGE}');
     for (const overlay of OVERLAYS) {
-      const shared = render(overlay).find((object) => object.kind === 'ConfigMap' && object.metadata.name === 'platform-shared')!.data!;
+      const shared = render(overlay).find((object) => object.kind === 'ConfigMap' && object.metadata.labels?.['app.kubernetes.io/component'] === 'shared-settings')!.data!;
       // Services keep every span: the collector decides once the trace is complete.
       expect({ overlay, endpoint: shared['OTEL_EXPORTER_OTLP_ENDPOINT'], sampler: shared['OTEL_TRACES_SAMPLER'] }).toEqual({ overlay, endpoint: 'http://otel-collector:4318', sampler: 'parentbased_always_on' });
     }

@@ -1,4 +1,5 @@
-import { parsePrometheus, sumOf } from '@platform/local-platform';
+import { randomUUID } from 'node:crypto';
+import { parsePrometheus, sleep, sumOf } from '@platform/local-platform';
 import { EventStreamClient, eventually, expectProblem, registerUser, TestPlatform, type TestUser } from '@platform/testing';
 import { importJWK, SignJWT, type JWK } from 'jose';
 
@@ -48,6 +49,32 @@ describe('GET /notifications/stream: live notifications through the gateway', ()
     expect(response.status).toBe(201);
     return response.body as { id: string };
   }
+
+  it('sends a notification that committed late, after newer ones, once; and a resume replays exactly what came after the last one received', async () => {
+    const user = await registerUser(api());
+    await welcomed(user);
+    // Straight into the schema, as a slow transaction would leave it: created long before it committed.
+    const insert = async (createdAt: Date) => {
+      const id = randomUUID();
+      await platform.queryAs('notification-service', `INSERT INTO notifications (id, user_id, type, title, body, source_event_id, created_at) VALUES ($1, $2, 'order-shipped', 'Shipped', 'On its way.', $3, $4)`, [id, user.id, `e2e-${id}`, createdAt]);
+      return id;
+    };
+    const live = await stream(user);
+    const newer = await insert(new Date());
+    await eventually(() => expect(live.notifications().map((notification) => notification.id)).toEqual([newer]));
+    const late = await insert(new Date(Date.now() - 30_000));
+    await eventually(() => expect(live.notifications().map((notification) => notification.id)).toEqual([newer, late]), 5_000);
+    await live.close();
+
+    // A client that got `newer` but not `late` resumes from `newer`: `late` comes, and nothing else.
+    const fromNewer = await stream(user, { lastEventId: newer });
+    await eventually(() => expect(fromNewer.notifications().map((notification) => notification.id)).toEqual([late]), 5_000);
+    await fromNewer.close();
+    // One that got both resumes from `late`, the last it received: nothing is repeated.
+    const fromLate = await stream(user, { lastEventId: late });
+    await sleep(1_500);
+    expect(fromLate.notifications()).toEqual([]);
+  });
 
   it('pushes a new notification within a second, exactly as the list shows it', async () => {
     const user = await registerUser(api());

@@ -1,41 +1,52 @@
 import { randomUUID } from 'node:crypto';
-import { ADMIN_EMAIL, OpenApiContract, eventually, expectProblem, registerUser, TestPlatform, type TestUser } from '@platform/testing';
+import { bearer, type components } from '@platform/api-client';
+import { ADMIN_EMAIL, answerOf, checkAnswersAgainst, eventually, expectProblem, OpenApiContract, signUp, TestPlatform, type ContractCheck, type TestUser } from '@platform/testing';
 
-const anOrder = { currency: 'EUR', items: [{ sku: 'BOOK-1', quantity: 2, unitPrice: 1999 }, { sku: 'PEN-7', quantity: 1, unitPrice: 250 }] };
+type CreateOrder = components['schemas']['CreateOrderRequest'];
 
+const anOrder: CreateOrder = { currency: 'EUR', items: [{ sku: 'BOOK-1', quantity: 2, unitPrice: 1999 }, { sku: 'PEN-7', quantity: 1, unitPrice: 250 }] };
+
+// The client's journey through the gateway, made with the typed client of @platform/api-client
+// (generated from docs/openapi.json), as an API client would; bodies the contract forbids are cast
+// past the compiler on purpose (`as never`).
 describe('orders and notifications through the gateway', () => {
   let platform: TestPlatform;
+  let contractCheck: ContractCheck;
 
   beforeAll(async () => {
     platform = await TestPlatform.start('orders-and-notifications');
     // Every answer this suite receives must be one the served OpenAPI document describes.
-    platform.api.checkAgainst(await OpenApiContract.load(platform.url('gateway')));
+    contractCheck = checkAnswersAgainst(await OpenApiContract.load(platform.url('gateway')));
+    platform.client.use(contractCheck);
   });
 
   afterAll(async () => {
     await platform?.stop();
   });
 
-  const api = () => platform.api;
+  const api = () => platform.client;
+  const byId = (id: string) => ({ params: { path: { id } } });
 
-  async function notificationsOf(user: TestUser, query = '') {
-    const response = await api().get(`/notifications${query}`, { token: user.accessToken });
+  async function notificationsOf(user: TestUser, query: { unread?: boolean } = {}) {
+    const { data, response } = await api().GET('/api/v1/notifications', { headers: bearer(user.accessToken), params: { query } });
     expect(response.status).toBe(200);
-    return response.body.items as { id: string; type: string; orderId?: string; readAt: string | null; title: string; body: string }[];
+    return data!.items;
   }
 
-  async function placeOrder(user: TestUser, body: unknown = anOrder) {
-    const response = await api().post('/orders', body, { token: user.accessToken });
+  async function placeOrder(user: TestUser, body: CreateOrder = anOrder) {
+    const { data, response } = await api().POST('/api/v1/orders', { headers: bearer(user.accessToken), body });
     expect(response.status).toBe(201);
-    return response.body;
+    return data!;
   }
 
-  async function statusOf(user: TestUser, orderId: string) {
-    return (await api().get(`/orders/${orderId}`, { token: user.accessToken })).body.status;
-  }
+  const getOrder = async (user: TestUser, orderId: string) => answerOf(await api().GET('/api/v1/orders/{id}', { ...byId(orderId), headers: bearer(user.accessToken) }));
+  const statusOf = async (user: TestUser, orderId: string) => (await getOrder(user, orderId)).body.status;
+  const cancel = async (user: TestUser, orderId: string) => answerOf(await api().POST('/api/v1/orders/{id}/cancel', { ...byId(orderId), headers: bearer(user.accessToken) }));
+  const markRead = async (user: TestUser, notificationId: string) => answerOf(await api().POST('/api/v1/notifications/{id}/read', { ...byId(notificationId), headers: bearer(user.accessToken) }));
+  const listOrders = async (user: TestUser, query: { limit?: number; cursor?: string }) => answerOf(await api().GET('/api/v1/orders', { headers: bearer(user.accessToken), params: { query } }));
 
   it('greets a new user with a welcome notification', async () => {
-    const user = await registerUser(api(), { displayName: 'Ada' });
+    const user = await signUp(api(), { displayName: 'Ada' });
 
     const [welcome] = await eventually(async () => {
       const items = await notificationsOf(user);
@@ -46,7 +57,7 @@ describe('orders and notifications through the gateway', () => {
   });
 
   it('answers a new order CONFIRMED from the customer copy, with its total, and notifies', async () => {
-    const user = await registerUser(api());
+    const user = await signUp(api());
     // order-service's copy of the user comes from user.registered; until then an order would wait PENDING.
     await eventually(async () => expect(await platform.queryAs('order-service', 'SELECT 1 FROM customers WHERE user_id = $1', [user.id])).toHaveLength(1), 20_000);
 
@@ -72,84 +83,85 @@ describe('orders and notifications through the gateway', () => {
   });
 
   it('cancels an order once: 200 CANCELLED, then 409, and an order-cancelled notification', async () => {
-    const user = await registerUser(api());
+    const user = await signUp(api());
     const order = await placeOrder(user);
     await eventually(async () => expect(await statusOf(user, order.id)).toBe('CONFIRMED'));
 
-    const cancelled = await api().post(`/orders/${order.id}/cancel`, undefined, { token: user.accessToken });
+    const cancelled = await cancel(user, order.id);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('CANCELLED');
 
-    expectProblem(await api().post(`/orders/${order.id}/cancel`, undefined, { token: user.accessToken }), 409, 'ORDER.ILLEGAL_TRANSITION');
+    expectProblem(await cancel(user, order.id), 409, 'ORDER.ILLEGAL_TRANSITION');
     await eventually(async () => expect((await notificationsOf(user)).map((n) => n.type)).toContain('order-cancelled'));
   });
 
   it("answers another user's order exactly like a missing one (404)", async () => {
-    const owner = await registerUser(api());
-    const stranger = await registerUser(api());
+    const owner = await signUp(api());
+    const stranger = await signUp(api());
     const order = await placeOrder(owner);
 
-    const peek = await api().get(`/orders/${order.id}`, { token: stranger.accessToken });
-    const missing = await api().get(`/orders/${randomUUID()}`, { token: stranger.accessToken });
-    const cancel = await api().post(`/orders/${order.id}/cancel`, undefined, { token: stranger.accessToken });
+    const peek = await getOrder(stranger, order.id);
+    const missing = await getOrder(stranger, randomUUID());
+    const cancelAttempt = await cancel(stranger, order.id);
 
     expectProblem(peek, 404, 'ORDER.NOT_FOUND');
     expectProblem(missing, 404, 'ORDER.NOT_FOUND');
-    expectProblem(cancel, 404, 'ORDER.NOT_FOUND');
+    expectProblem(cancelAttempt, 404, 'ORDER.NOT_FOUND');
     expect(peek.body.detail).toBe(missing.body.detail);
     expect(await statusOf(owner, order.id)).not.toBe('CANCELLED');
-    expect((await api().get('/orders', { token: stranger.accessToken })).body.items).toEqual([]);
+    expect((await listOrders(stranger, {})).body.items).toEqual([]);
   });
 
   it('lets only admins ship and deliver, in order, and notifies each step', async () => {
-    const user = await registerUser(api());
-    const admin = await registerUser(api(), { email: ADMIN_EMAIL });
+    const user = await signUp(api());
+    const admin = await signUp(api(), { email: ADMIN_EMAIL });
     const order = await placeOrder(user);
     await eventually(async () => expect(await statusOf(user, order.id)).toBe('CONFIRMED'));
-    const setStatus = (token: string, status: string) => api().patch(`/admin/orders/${order.id}/status`, { status }, { token });
+    const setStatus = async (token: string, status: 'SHIPPED' | 'DELIVERED') => answerOf(await api().PATCH('/api/v1/admin/orders/{id}/status', { ...byId(order.id), headers: bearer(token), body: { status } }));
 
     expectProblem(await setStatus(user.accessToken, 'SHIPPED'), 403, 'AUTH.FORBIDDEN');
     expectProblem(await setStatus(admin.accessToken, 'DELIVERED'), 409, 'ORDER.ILLEGAL_TRANSITION');
-    expectProblem(await setStatus(admin.accessToken, 'CANCELLED'), 400);
+    expectProblem(await setStatus(admin.accessToken, 'CANCELLED' as never), 400);
 
     expect((await setStatus(admin.accessToken, 'SHIPPED')).body.status).toBe('SHIPPED');
     expect((await setStatus(admin.accessToken, 'DELIVERED')).body.status).toBe('DELIVERED');
-    expectProblem(await api().post(`/orders/${order.id}/cancel`, undefined, { token: user.accessToken }), 409);
+    expectProblem(await cancel(user, order.id), 409);
 
     await eventually(async () => expect((await notificationsOf(user)).map((n) => n.type)).toEqual(expect.arrayContaining(['order-shipped', 'order-delivered'])));
   });
 
   it('lists own orders newest first, page by page with a cursor', async () => {
-    const user = await registerUser(api());
+    const user = await signUp(api());
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await placeOrder(user)).id);
 
-    const first = await api().get('/orders?limit=2', { token: user.accessToken });
-    const second = await api().get(`/orders?limit=2&cursor=${first.body.nextCursor}`, { token: user.accessToken });
-    const third = await api().get(`/orders?limit=2&cursor=${second.body.nextCursor}`, { token: user.accessToken });
+    const first = await listOrders(user, { limit: 2 });
+    const second = await listOrders(user, { limit: 2, cursor: first.body.nextCursor });
+    const third = await listOrders(user, { limit: 2, cursor: second.body.nextCursor });
 
     const seen = [...first.body.items, ...second.body.items, ...third.body.items].map((order: { id: string }) => order.id);
     expect(seen).toEqual([...ids].reverse());
     expect(third.body.nextCursor).toBeNull();
-    expectProblem(await api().get('/orders?cursor=garbage!', { token: user.accessToken }), 400);
-    expectProblem(await api().get('/orders?cursor=bm90LWEtY3Vyc29y', { token: user.accessToken }), 400, 'PAGINATION.INVALID_CURSOR');
-    expectProblem(await api().get('/orders?limit=0', { token: user.accessToken }), 400);
-    expectProblem(await api().get('/orders?limit=101', { token: user.accessToken }), 400);
+    expectProblem(await listOrders(user, { cursor: 'garbage!' }), 400);
+    expectProblem(await listOrders(user, { cursor: 'bm90LWEtY3Vyc29y' }), 400, 'PAGINATION.INVALID_CURSOR');
+    expectProblem(await listOrders(user, { limit: 0 }), 400);
+    expectProblem(await listOrders(user, { limit: 101 }), 400);
   });
 
   it('returns the same order for a repeated Idempotency-Key, and 422 for the key with another body', async () => {
-    const user = await registerUser(api());
+    const user = await signUp(api());
     const key = `checkout-${randomUUID()}`;
+    const place = async (body: CreateOrder) => answerOf(await api().POST('/api/v1/orders', { headers: bearer(user.accessToken), params: { header: { 'Idempotency-Key': key } }, body }));
 
-    const first = await api().post('/orders', anOrder, { token: user.accessToken, headers: { 'idempotency-key': key } });
-    const repeat = await api().post('/orders', anOrder, { token: user.accessToken, headers: { 'idempotency-key': key } });
-    const other = await api().post('/orders', { ...anOrder, currency: 'USD' }, { token: user.accessToken, headers: { 'idempotency-key': key } });
+    const first = await place(anOrder);
+    const repeat = await place(anOrder);
+    const other = await place({ ...anOrder, currency: 'USD' });
 
     expect(first.status).toBe(201);
     expect(repeat.status).toBe(201);
     expect(repeat.body.id).toBe(first.body.id);
     expectProblem(other, 422, 'ORDER.IDEMPOTENCY_KEY_REUSED');
-    expect((await api().get('/orders', { token: user.accessToken })).body.items).toHaveLength(1);
+    expect((await listOrders(user, {})).body.items).toHaveLength(1);
   });
 
   it.each([
@@ -161,61 +173,61 @@ describe('orders and notifications through the gateway', () => {
     ['price above the limit', { currency: 'EUR', items: [{ sku: 'A', quantity: 1, unitPrice: 1_000_000_001 }] }, 'items.0.unitPrice'],
     ['fractional price', { currency: 'EUR', items: [{ sku: 'A', quantity: 1, unitPrice: 9.99 }] }, 'items.0.unitPrice'],
     ['lower-case currency', { currency: 'eur', items: [{ sku: 'A', quantity: 1, unitPrice: 1 }] }, 'currency'],
-    ['a status field', { currency: 'EUR', status: 'DELIVERED', items: [{ sku: 'A', quantity: 1, unitPrice: 1 }] }, 'status'],
-  ])('refuses an order with %s (400 naming %s)', async (_, body, field) => {
-    const user = await registerUser(api());
+    ['a status field', { currency: 'EUR', status: 'DELIVERED', items: [{ sku: 'A', quantity: 1, unitPrice: 1 }] } as never, 'status'],
+  ])('refuses an order with %s (400 naming %s)', async (_, body: CreateOrder, field) => {
+    const user = await signUp(api());
 
-    const response = await api().post('/orders', body, { token: user.accessToken });
+    const response = answerOf(await api().POST('/api/v1/orders', { headers: bearer(user.accessToken), body }));
 
     expectProblem(response, 400);
     expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
   });
 
   it('marks a notification read once, and hides it from other users', async () => {
-    const user = await registerUser(api());
-    const stranger = await registerUser(api());
+    const user = await signUp(api());
+    const stranger = await signUp(api());
     const [welcome] = await eventually(async () => {
       const items = await notificationsOf(user);
       expect(items).toHaveLength(1);
       return items;
     });
 
-    expectProblem(await api().post(`/notifications/${welcome.id}/read`, undefined, { token: stranger.accessToken }), 404, 'NOTIFICATION.NOT_FOUND');
-    const read = await api().post(`/notifications/${welcome.id}/read`, undefined, { token: user.accessToken });
-    const again = await api().post(`/notifications/${welcome.id}/read`, undefined, { token: user.accessToken });
+    expectProblem(await markRead(stranger, welcome.id), 404, 'NOTIFICATION.NOT_FOUND');
+    const read = await markRead(user, welcome.id);
+    const again = await markRead(user, welcome.id);
 
     expect(read.status).toBe(200);
     expect(read.body.readAt).toEqual(expect.any(String));
     expect(again.body.readAt).toBe(read.body.readAt);
-    expect(await notificationsOf(user, '?unread=true')).toEqual([]);
-    expect((await notificationsOf(user, '?unread=false')).map((n) => n.id)).toEqual([welcome.id]);
-    expectProblem(await api().get('/notifications?unread=maybe', { token: user.accessToken }), 400);
+    expect(await notificationsOf(user, { unread: true })).toEqual([]);
+    expect((await notificationsOf(user, { unread: false })).map((n) => n.id)).toEqual([welcome.id]);
+    expectProblem(answerOf(await api().GET('/api/v1/notifications', { headers: bearer(user.accessToken), params: { query: { unread: 'maybe' as never } } })), 400);
   });
 
   it('counts unread notifications for the badge: marking one read lowers the count, only for its owner', async () => {
-    const user = await registerUser(api());
-    const stranger = await registerUser(api());
+    const user = await signUp(api());
+    const stranger = await signUp(api());
     const unread = async (who: TestUser) => {
-      const response = await api().get('/notifications/unread-count', { token: who.accessToken });
+      const { data, response } = await api().GET('/api/v1/notifications/unread-count', { headers: bearer(who.accessToken) });
       expect(response.status).toBe(200);
-      return response.body;
+      return data;
     };
     await placeOrder(user);
     await eventually(async () => expect(await notificationsOf(user)).toHaveLength(2)); // welcome + order-confirmed
     expect(await unread(user)).toEqual({ count: 2 });
 
     const [newest] = await notificationsOf(user);
-    expect((await api().post(`/notifications/${newest.id}/read`, undefined, { token: user.accessToken })).status).toBe(200);
+    expect((await markRead(user, newest.id)).status).toBe(200);
     expect(await unread(user)).toEqual({ count: 1 });
     // Reading it again, or someone else trying to, changes nothing.
-    await api().post(`/notifications/${newest.id}/read`, undefined, { token: user.accessToken });
-    expectProblem(await api().post(`/notifications/${newest.id}/read`, undefined, { token: stranger.accessToken }), 404);
+    await markRead(user, newest.id);
+    expectProblem(await markRead(stranger, newest.id), 404);
     expect(await unread(user)).toEqual({ count: 1 });
     await eventually(async () => expect(await unread(stranger)).toEqual({ count: 1 })); // the stranger's own welcome
-    expectProblem(await api().get('/notifications/unread-count'), 401);
+    expectProblem(answerOf(await api().GET('/api/v1/notifications/unread-count')), 401);
   });
 
   it('received only answers the served OpenAPI document describes (checked on each one)', () => {
-    expect(platform.api.checkedAnswers).toBeGreaterThan(10);
+    expect(contractCheck.checked).toBeGreaterThan(10);
   });
 });

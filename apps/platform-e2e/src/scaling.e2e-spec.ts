@@ -18,7 +18,7 @@ describe('running two instances of a service', () => {
     await platform.platform.startReplica('order-service');
     await platform.kafka.createTopic(RELAY_TOPIC, 3);
     await eventually(async () => {
-      const listeners = await platform.queryAs('order-service', `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'order-service-outbox-listener'`);
+      const listeners = await platform.queryAs('order-service', `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'order-service-outbox-listener' AND datname = current_database()`);
       expect(listeners).toEqual([{ n: 2 }]);
     }, 10_000);
 

@@ -19,9 +19,11 @@ describe('when an upstream service is down or hangs', () => {
   it('answers 503 at once, opens the circuit, stays ready, and recovers by itself when the upstream returns', async () => {
     await platform.platform.stopService('order-service');
 
+    // BREAKER_FAILURE_THRESHOLD (3) requests fail, each after its retry; then the circuit is open.
     const first = await platform.api.get('/orders', { token: user.accessToken });
     expectProblem(first, 503, 'UPSTREAM.UNAVAILABLE');
-    await platform.api.get('/orders', { token: user.accessToken });
+    expectProblem(await platform.api.get('/orders', { token: user.accessToken }), 503, 'UPSTREAM.UNAVAILABLE');
+    expectProblem(await platform.api.get('/orders', { token: user.accessToken }), 503, 'UPSTREAM.UNAVAILABLE');
     const open = await platform.api.get('/orders', { token: user.accessToken });
     expectProblem(open, 503, 'UPSTREAM.CIRCUIT_OPEN');
     expect(Number(open.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);

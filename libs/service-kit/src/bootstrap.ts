@@ -113,7 +113,11 @@ export async function bootstrapService<TConfig extends BaseServiceConfig>(defini
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
     trustProxy: config.trustProxy,
-    return503OnClosing: true,
+    // Closing, the server still answers requests that arrive on connections it has open (a
+    // balancer's or the gateway's keep-alive connection, in the moment before it sees the
+    // connection close) instead of a bare 503: no new connection reaches it by then (its readiness
+    // failed and preStop passed), and those requests are in flight as much as any other.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     // Router-level rejections (malformed URL, over-long path parameter) are problems too.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {

@@ -1,3 +1,5 @@
+import { EventStreamDecoder } from '@platform/api-client';
+
 /** One server-sent event as a client sees it. */
 export interface ServerSentEvent {
   id?: string;
@@ -8,7 +10,9 @@ export interface ServerSentEvent {
 
 /**
  * A `text/event-stream` reader over fetch (what a browser app does, since EventSource cannot send
- * Authorization): collects events and comment lines as they arrive.
+ * Authorization) for tests that look at the stream itself: collects events and comment lines as
+ * they arrive, decoded by the client library's EventStreamDecoder. It does not reconnect (a test
+ * decides); clients use `streamNotifications` of @platform/api-client.
  */
 export class EventStreamClient {
   readonly events: ServerSentEvent[] = [];
@@ -55,42 +59,15 @@ export class EventStreamClient {
   }
 
   private async read(body: ReadableStream<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
-    let buffer = '';
+    const decoder = new EventStreamDecoder('', (comment) => this.comments.push({ text: comment.trim(), receivedAt: Date.now() }));
     try {
-      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let boundary: number;
-        while ((boundary = buffer.indexOf('\n\n')) >= 0) {
-          this.parse(buffer.slice(0, boundary));
-          buffer = buffer.slice(boundary + 2);
-        }
+      for await (const text of body.pipeThrough(new TextDecoderStream()) as unknown as AsyncIterable<string>) {
+        for (const event of decoder.push(text)) this.events.push({ id: event.lastEventId || undefined, event: event.type, data: event.data, receivedAt: Date.now() });
       }
     } catch {
       // aborted by close()
     } finally {
       this.ended = true;
-    }
-  }
-
-  private parse(block: string): void {
-    const event: ServerSentEvent = { event: 'message', data: '', receivedAt: Date.now() };
-    const data: string[] = [];
-    for (const line of block.split('\n')) {
-      if (line.startsWith(':')) {
-        this.comments.push({ text: line.slice(1).trim(), receivedAt: Date.now() });
-        continue;
-      }
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'id') event.id = value;
-      else if (field === 'event') event.event = value;
-      else if (field === 'data') data.push(value);
-    }
-    if (data.length > 0 || event.id) {
-      event.data = data.join('\n');
-      this.events.push(event);
     }
   }
 }

@@ -1,4 +1,5 @@
 export * from './api-client.ts';
+export * from './browser.ts';
 export * from './event-stream.ts';
 export * from './eventually.ts';
 export * from './kafka-test-client.ts';
@@ -7,4 +8,5 @@ export * from './otlp-receiver.ts';
 export * from './problem.ts';
 export * from './raw-http.ts';
 export * from './test-platform.ts';
+export * from './typed-client.ts';
 export * from './users.ts';

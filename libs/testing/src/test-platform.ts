@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { createApiClient, type ApiClient as TypedApiClient } from '@platform/api-client';
 import { ApiClient } from './api-client.ts';
 import { KafkaTestClient } from './kafka-test-client.ts';
 import { OtlpReceiver } from './otlp-receiver.ts';
@@ -29,6 +30,8 @@ export interface TestPlatformOptions {
   privatePostgres?: boolean;
   /** Export every service's spans to an OTLP receiver of the suite (`platform.otlp`). */
   tracing?: boolean;
+  /** Run this many replicas of every service behind HAProxy on the service's ports, as `./platform up` does. */
+  replicas?: number;
 }
 
 /**
@@ -38,6 +41,8 @@ export interface TestPlatformOptions {
 export class TestPlatform {
   readonly platform: LocalPlatform;
   readonly api: ApiClient;
+  /** The typed client of @platform/api-client on the gateway, as the API's clients use it (paths carry /api/v1). */
+  readonly client: TypedApiClient;
   readonly kafka: KafkaTestClient;
   readonly workDir: string;
   /** Spans the services exported, when started with `{ tracing: true }`. */
@@ -54,6 +59,7 @@ export class TestPlatform {
     this.workDir = workDir;
     this.postgres = postgres;
     this.api = new ApiClient(`${platform.url('gateway')}/api/v1`);
+    this.client = createApiClient({ baseUrl: platform.url('gateway') });
     this.kafka = new KafkaTestClient(platform.wiring.kafkaBrokers);
   }
 
@@ -101,6 +107,7 @@ export class TestPlatform {
       logLevel: 'info',
       extraEnv,
       dropDatabaseOnStop: !postgres,
+      replicas: options.replicas ? { count: options.replicas, workDir } : undefined,
     }).catch(async (error: unknown) => {
       await postgres?.process.stop(10_000, 'SIGINT');
       await otlp?.stop();

@@ -1,11 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Balancer } from './balancer.ts';
 import { dropDatabase, setupDatabase, type DatabaseOptions } from './database.ts';
-import { startKafka, type KafkaBroker, type KafkaOptions } from './kafka.ts';
+import { ServiceDeployment, type ReplicaInfo } from './deployment.ts';
+import { distImage, snapshotImage, type ServiceImage } from './images.ts';
+import { KafkaCluster, startKafka, type KafkaBroker, type KafkaOptions } from './kafka.ts';
 import { MailCatcher } from './mail-catcher.ts';
 import type { ManagedProcess } from './managed-process.ts';
-import { distEntry } from './paths.ts';
-import { startPrometheus, type PrometheusServer } from './prometheus-server.ts';
+import { podSpecFromManifests } from './pod-spec.ts';
+import { startPrometheus, writeScrapeTargets, type PrometheusServer } from './prometheus-server.ts';
 import { freePort } from './wait.ts';
 import {
   BACKEND_SERVICES,
@@ -24,8 +28,8 @@ import {
 export interface LocalPlatformOptions {
   ports: Record<ServiceName, ServicePorts>;
   database: DatabaseOptions;
-  /** Start a broker with these settings, or use an existing one (`brokers`). */
-  kafka: { start: Omit<KafkaOptions, 'output'> } | { brokers: string };
+  /** Start a broker with these settings, a three-node cluster (`cluster`, as production runs), or use an existing one (`brokers`). */
+  kafka: { start: Omit<KafkaOptions, 'output'> } | { cluster: { ports: { port: number; controllerPort: number }[]; dataDir: string } } | { brokers: string };
   /** Folder for one log file per process, or 'inherit' to print prefixed lines. */
   output: string | 'inherit';
   signingKeys?: string;
@@ -42,6 +46,14 @@ export interface LocalPlatformOptions {
   nodeArgs?: PlatformWiring['nodeArgs'];
   /** Also run Prometheus scraping every service's management port (tools/prometheus/prometheus.yml). */
   prometheus?: { port: number; dataDir: string; scrapeIntervalSeconds?: number };
+  /**
+   * Run every service as this many replicas behind a real load balancer listening on the service's
+   * port, as Kubernetes runs them (`./platform up`, the rehearsal): see ServiceDeployment. Without
+   * it, one process per service listens on the service's ports itself (the e2e suites).
+   */
+  replicas?: { count: number; workDir: string };
+  /** Balanced mode: start these services from these images (an older release) instead of their current build. */
+  images?: Partial<Record<ServiceName, ServiceImage>>;
 }
 
 /**
@@ -51,6 +63,8 @@ export interface LocalPlatformOptions {
 export class LocalPlatform {
   readonly wiring: PlatformWiring;
   kafka?: KafkaBroker;
+  /** The three-node cluster this platform started (`kafka: { cluster }`). */
+  kafkaCluster?: KafkaCluster;
   prometheus?: PrometheusServer;
   /** The mail catcher this platform started because no smtpUrl was given. */
   readonly mailCatcher?: MailCatcher;
@@ -60,11 +74,18 @@ export class LocalPlatform {
   /** Management URL of each replica, by its client URL. */
   private readonly replicaManagement = new Map<string, string>();
   private readonly options: LocalPlatformOptions;
+  /** Balanced mode: the balancer and each service's replicas. */
+  balancer?: Balancer;
+  private readonly deployments = new Map<ServiceName, ServiceDeployment>();
+  private targetsTimer?: NodeJS.Timeout;
 
-  private constructor(options: LocalPlatformOptions, kafka: KafkaBroker | undefined, mailCatcher: MailCatcher | undefined) {
+  private constructor(options: LocalPlatformOptions, kafka: KafkaBroker | KafkaCluster | undefined, mailCatcher: MailCatcher | undefined) {
     this.options = options;
-    this.kafka = kafka;
+    if (kafka instanceof KafkaCluster) this.kafkaCluster = kafka;
+    else this.kafka = kafka;
     this.mailCatcher = mailCatcher;
+    // Topics as production has them on a cluster: three replicas (min.insync.replicas 2 is the brokers' default).
+    const replicated = kafka instanceof KafkaCluster ? Object.fromEntries(SERVICE_NAMES.map((service) => [service, { KAFKA_TOPIC_REPLICATION_FACTOR: '3', ...options.extraEnv?.[service] }])) : options.extraEnv;
     this.wiring = {
       ports: options.ports,
       kafkaBrokers: kafka?.brokers ?? ('brokers' in options.kafka ? options.kafka.brokers : ''),
@@ -74,7 +95,7 @@ export class LocalPlatform {
       smtpUrl: options.smtpUrl ?? mailCatcher?.smtpUrl ?? '',
       logFormat: options.logFormat ?? 'json',
       logLevel: options.logLevel ?? 'info',
-      extraEnv: options.extraEnv,
+      extraEnv: replicated,
       inheritEnv: options.inheritEnv,
       nodeArgs: options.nodeArgs,
     };
@@ -84,19 +105,24 @@ export class LocalPlatform {
   static async start(options: LocalPlatformOptions, log: (line: string) => void = () => undefined): Promise<LocalPlatform> {
     log(`database: setting up "${options.database.name}" (roles, schemas)`);
     setupDatabase(options.database);
-    let kafka: KafkaBroker | undefined;
+    let kafka: KafkaBroker | KafkaCluster | undefined;
     if ('start' in options.kafka) {
       log(`kafka: starting a KRaft broker on 127.0.0.1:${options.kafka.start.port}`);
       kafka = await startKafka({ ...options.kafka.start, output: LocalPlatform.outputFor(options.output, 'kafka') });
+    } else if ('cluster' in options.kafka) {
+      log(`kafka: starting a three-node KRaft cluster on 127.0.0.1:${options.kafka.cluster.ports.map((ports) => ports.port).join(', ')}`);
+      kafka = await KafkaCluster.start({ ...options.kafka.cluster, output: (node) => LocalPlatform.outputFor(options.output, `kafka-${node}`) });
     }
     const mailCatcher = options.smtpUrl ? undefined : await new MailCatcher({ smtpPort: await freePort() }).start();
     const platform = new LocalPlatform(options, kafka, mailCatcher);
     try {
-      for (const service of BACKEND_SERVICES) log(`${service}: ${runMigrations(service, options.database)}`);
-      await Promise.all(SERVICE_NAMES.map((service) => platform.startService(service)));
+      for (const service of BACKEND_SERVICES) log(`${service}: ${runMigrations(service, options.database, options.images?.[service])}`);
+      if (options.replicas) await platform.startDeployments(options.replicas, log);
+      else await Promise.all(SERVICE_NAMES.map((service) => platform.startService(service)));
       if (options.prometheus) {
         const managementPorts = Object.fromEntries(SERVICE_NAMES.map((service) => [service, options.ports[service].management])) as Record<ServiceName, number>;
-        platform.prometheus = await startPrometheus({ ...options.prometheus, managementPorts, output: LocalPlatform.outputFor(options.output, 'prometheus') });
+        const targetsFile = options.replicas ? await platform.followReplicasInto(join(options.prometheus.dataDir, 'targets.json')) : undefined;
+        platform.prometheus = await startPrometheus({ ...options.prometheus, managementPorts, targetsFile, output: LocalPlatform.outputFor(options.output, 'prometheus') });
         log(`prometheus: ${platform.prometheus.url} scraping ${SERVICE_NAMES.length} services`);
       }
       log(`ready: gateway on ${serviceUrl(platform.wiring, 'gateway')}`);
@@ -112,12 +138,68 @@ export class LocalPlatform {
     return serviceUrl(this.wiring, service);
   }
 
-  /** The management port: /metrics, probes, and the gateway's /health. */
+  /** The management port: /metrics, probes, and the detailed /health (of the oldest replica, when balanced). */
   managementUrl(service: ServiceName): string {
-    return managementUrl(this.wiring, service);
+    const deployment = this.deployments.get(service);
+    return deployment ? deployment.replicaUrls(0).managementUrl : managementUrl(this.wiring, service);
+  }
+
+  /** Balanced mode: a service's replicas. */
+  deployment(service: ServiceName): ServiceDeployment {
+    const deployment = this.deployments.get(service);
+    if (!deployment) throw new Error(`${service} runs without replicas (start the platform with { replicas })`);
+    return deployment;
+  }
+
+  /** Balanced mode: every replica of every service, as `./platform ps` shows them. */
+  async replicaList(): Promise<ReplicaInfo[]> {
+    return (await Promise.all(SERVICE_NAMES.map((service) => this.deployments.get(service)?.list() ?? []))).flat();
+  }
+
+  /**
+   * Balanced mode: rolls a service to `image` (by default a snapshot of its current build): the
+   * image's migrations first, as the per-version migration Job does, then the rolling update.
+   */
+  async roll(service: ServiceName, image?: ServiceImage, log: (line: string) => void = () => undefined): Promise<{ replaced: number; exitCodes: (number | null)[]; version: string }> {
+    const next = image ?? snapshotImage(service, join(this.options.replicas?.workDir ?? '', 'images'));
+    if ((BACKEND_SERVICES as readonly string[]).includes(service)) log(`${service}: ${runMigrations(service as (typeof BACKEND_SERVICES)[number], this.options.database, next)}`);
+    log(`${service}: rolling to ${next.version}`);
+    const result = await this.deployment(service).roll(next);
+    log(`${service}: ${result.replaced} replica(s) replaced, exit codes ${result.exitCodes.join(', ')}`);
+    return { ...result, version: next.version };
+  }
+
+  /** Keeps `file` listing every replica's management port (Prometheus' file discovery) while the platform runs. */
+  private async followReplicasInto(file: string): Promise<string> {
+    mkdirSync(dirname(file), { recursive: true });
+    const write = async () => writeScrapeTargets(file, await this.replicaList());
+    await write();
+    this.targetsTimer = setInterval(() => void write().catch(() => undefined), 2_000);
+    this.targetsTimer.unref();
+    return file;
+  }
+
+  private async startDeployments(replicas: { count: number; workDir: string }, log: (line: string) => void): Promise<void> {
+    const spec = podSpecFromManifests();
+    this.balancer = await Balancer.start(
+      { dataDir: join(replicas.workDir, 'balancer'), output: LocalPlatform.outputFor(this.options.output, 'balancer'), probe: spec.readiness },
+      SERVICE_NAMES.map((service) => ({ name: service, port: this.options.ports[service].http, kind: service === 'gateway' ? 'edge' : 'service' })),
+    );
+    log(`balancer: HAProxy on ports ${SERVICE_NAMES.map((service) => this.options.ports[service].http).join(', ')}, checking ${spec.readiness.path} every ${spec.readiness.periodSeconds} s`);
+    for (const service of SERVICE_NAMES) {
+      this.deployments.set(
+        service,
+        new ServiceDeployment(service, { wiring: this.wiring, balancer: this.balancer, spec, outputFor: (replica) => LocalPlatform.outputFor(this.options.output, replica), log }),
+      );
+    }
+    // Backends first: the gateway's start-up fetches nothing, but the others need user-service's JWKS on first use.
+    for (const group of [['user-service'], ['order-service', 'notification-service'], ['gateway']] as ServiceName[][]) {
+      await Promise.all(group.map((service) => this.deployment(service).scaleTo(replicas.count, this.options.images?.[service] ?? snapshotImage(service, join(replicas.workDir, 'images'), 'start'))));
+    }
   }
 
   process(service: ServiceName): ManagedProcess {
+    if (this.deployments.has(service)) return this.deployment(service).process(0);
     const child = this.processes.get(service);
     if (!child) throw new Error(`${service} is not running`);
     return child;
@@ -171,7 +253,7 @@ export class LocalPlatform {
 
   /** Runs a consumer's dead-letter replay command (`dist/apps/<service>/dlq-replay.js`) against this platform. */
   replayDeadLetters(service: 'order-service' | 'notification-service', args: string[]): string {
-    return execFileSync(process.execPath, [distEntry(service, 'dlq-replay'), ...args], {
+    return execFileSync(process.execPath, [join(distImage(service).dir, 'dlq-replay.js'), ...args], {
       env: { PATH: process.env['PATH'], KAFKA_BROKERS: this.wiring.kafkaBrokers, LOG_LEVEL: 'warn' },
       encoding: 'utf8',
     });
@@ -192,8 +274,12 @@ export class LocalPlatform {
 
   /** Stops Prometheus, the services (gateway first), then Kafka if this platform started it. */
   async stop(): Promise<void> {
+    clearInterval(this.targetsTimer);
     await this.prometheus?.process.stop();
     await Promise.all(this.replicas.splice(0).map((replica) => replica.stop()));
+    await this.deployments.get('gateway')?.stop();
+    await Promise.all(BACKEND_SERVICES.map((service) => this.deployments.get(service)?.stop()));
+    await this.balancer?.stop();
     const order: ServiceName[] = ['gateway', 'user-service', 'order-service', 'notification-service'];
     for (const service of order) {
       const child = this.processes.get(service);
@@ -201,6 +287,7 @@ export class LocalPlatform {
       this.processes.delete(service);
     }
     await this.kafka?.process.stop(30_000);
+    await this.kafkaCluster?.stop();
     await this.mailCatcher?.stop();
     if (this.options.dropDatabaseOnStop) dropDatabase(this.options.database);
   }

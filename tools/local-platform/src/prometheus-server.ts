@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManagedProcess } from './managed-process.ts';
 import { REPO_ROOT } from './paths.ts';
@@ -18,6 +18,12 @@ export interface PrometheusOptions {
   output: string | 'inherit';
   /** Seconds between scrapes (the config file says 15). */
   scrapeIntervalSeconds?: number;
+  /**
+   * Balanced mode: scrape the targets this file lists (Prometheus' file service discovery, JSON,
+   * reread every 5 s) instead of one management port per service; the platform rewrites it as
+   * replicas come and go, as the PodMonitors follow pods in Kubernetes.
+   */
+  targetsFile?: string;
 }
 
 export interface PrometheusServer {
@@ -33,10 +39,14 @@ export function ensurePrometheus(): string {
   return execFileSync(join(REPO_ROOT, 'tools', 'prometheus', 'ensure-prometheus.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 }
 
-/** tools/prometheus/prometheus.yml with each default management port replaced by the real one. */
-export function prometheusConfig(options: Pick<PrometheusOptions, 'managementPorts' | 'scrapeIntervalSeconds'>): string {
+/** tools/prometheus/prometheus.yml with each default management port replaced by the real one (or its targets in a file). */
+export function prometheusConfig(options: Pick<PrometheusOptions, 'managementPorts' | 'scrapeIntervalSeconds' | 'targetsFile'>): string {
   let config = readFileSync(PROMETHEUS_CONFIG, 'utf8');
-  for (const service of SERVICE_NAMES) {
+  if (options.targetsFile) {
+    if (!/^ {4}static_configs:$/m.test(config)) throw new Error(`${PROMETHEUS_CONFIG} has no static_configs to replace`);
+    config = config.replace(/^ {4}static_configs:\n[\s\S]*$/m, `    file_sd_configs:\n      - files: ["${options.targetsFile}"]\n        refresh_interval: 5s\n`);
+  }
+  for (const service of options.targetsFile ? [] : SERVICE_NAMES) {
     const target = `"127.0.0.1:${DEFAULT_PORTS[service].management}"`;
     if (!config.includes(target)) throw new Error(`${PROMETHEUS_CONFIG} has no target ${target} for ${service}`);
     config = config.replace(target, `"127.0.0.1:${options.managementPorts[service]}"`);
@@ -64,4 +74,11 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
     return (await fetch(`${url}/-/ready`)).ok;
   }, 30_000, 200);
   return { url, process: server };
+}
+
+/** Writes Prometheus' file-discovery targets: each replica's management port, labelled with its service (`app`). */
+export function writeScrapeTargets(file: string, replicas: { service: string; managementPort: number }[]): void {
+  const groups = replicas.map((replica) => ({ targets: [`127.0.0.1:${replica.managementPort}`], labels: { app: replica.service } }));
+  writeFileSync(`${file}.tmp`, JSON.stringify(groups));
+  renameSync(`${file}.tmp`, file);
 }

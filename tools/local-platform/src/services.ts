@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { serviceDatabaseUrl, type DatabaseOptions, type DatabaseService } from './database.ts';
+import { distImage, type ServiceImage } from './images.ts';
 import { ManagedProcess } from './managed-process.ts';
-import { distEntry } from './paths.ts';
 import { GiveUp, waitFor } from './wait.ts';
 
 export const SERVICE_NAMES = ['user-service', 'order-service', 'notification-service', 'gateway'] as const;
@@ -58,14 +58,12 @@ export function generateSigningKeys(): string {
 }
 
 /** The environment each service is started with; the same variables docker-compose and k8s set. */
-export function serviceEnv(service: ServiceName, wiring: PlatformWiring): NodeJS.ProcessEnv {
+export function serviceEnv(service: ServiceName, wiring: PlatformWiring, image: ServiceImage = distImage(service)): NodeJS.ProcessEnv {
   const jwksUrl = `${serviceUrl(wiring, 'user-service')}/.well-known/jwks.json`;
   // OTEL_* settings of the caller always reach every service (e.g. OTEL_EXPORTER_OTLP_ENDPOINT for Jaeger).
   const inherited = wiring.inheritEnv ? process.env : Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('OTEL_')));
-  const manifest = distEntry(service, 'package').replace(/\.js$/, '.json');
-  const version = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version : undefined;
   const common = {
-    ...(version ? { SERVICE_VERSION: version } : {}),
+    ...(image.version !== 'dev' ? { SERVICE_VERSION: image.version } : {}),
     ...inherited,
     PATH: process.env['PATH'],
     NODE_ENV: 'production',
@@ -93,9 +91,9 @@ export function serviceEnv(service: ServiceName, wiring: PlatformWiring): NodeJS
   return { ...common, ...own[service], ...wiring.extraEnv?.[service] };
 }
 
-/** Applies a service's migrations as its own role (`node dist/apps/<service>/migrate.js`). */
-export function runMigrations(service: DatabaseService, database: DatabaseOptions): string {
-  return execFileSync(process.execPath, [distEntry(service, 'migrate')], {
+/** Applies a service's migrations as its own role (`node dist/apps/<service>/migrate.js`, or an image's). */
+export function runMigrations(service: DatabaseService, database: DatabaseOptions, image: ServiceImage = distImage(service)): string {
+  return execFileSync(process.execPath, [join(image.dir, 'migrate.js')], {
     env: { PATH: process.env['PATH'], DATABASE_URL: serviceDatabaseUrl(database, service) },
     encoding: 'utf8',
   }).trim();
@@ -117,8 +115,9 @@ export function runMigrations(service: DatabaseService, database: DatabaseOption
  */
 export const SERVICE_NODE_OPTIONS = ['--max-semi-space-size=8', '--max-old-space-size=128'];
 
-export function startServiceProcess(service: ServiceName, wiring: PlatformWiring, output: string | 'inherit'): ManagedProcess {
-  return new ManagedProcess({ name: service, command: process.execPath, args: [...SERVICE_NODE_OPTIONS, ...(wiring.nodeArgs?.[service] ?? []), distEntry(service)], env: serviceEnv(service, wiring), output });
+export function startServiceProcess(service: ServiceName, wiring: PlatformWiring, output: string | 'inherit', image: ServiceImage = distImage(service), name: string = service): ManagedProcess {
+  const args = [...SERVICE_NODE_OPTIONS, ...(wiring.nodeArgs?.[service] ?? []), join(image.dir, 'main.js')];
+  return new ManagedProcess({ name, command: process.execPath, args, env: serviceEnv(service, wiring, image), output });
 }
 
 /** Waits until GET /health/ready answers 200 (or the process dies). */

@@ -1,8 +1,11 @@
 import { JwksConfig, TokenConfig } from '@platform/auth';
+import { CommaSeparated } from '@platform/config';
 import { BaseServiceConfig } from '@platform/service-kit';
-import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsArray, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 const url = () => IsUrl({ require_tld: false, protocols: ['http', 'https'] });
+/** An origin as a browser sends it: scheme, lower-case host (or [IPv6]), optional port; no path, no wildcard. */
+const ORIGIN = /^https?:\/\/([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/;
 
 export class GatewayConfig extends BaseServiceConfig {
   override PORT = 3000;
@@ -44,7 +47,29 @@ export class GatewayConfig extends BaseServiceConfig {
   @Max(1_024)
   UPSTREAM_CONNECTIONS: number = 64;
 
-  /** Extra attempts for idempotent methods whose connection failed before any answer. */
+  /**
+   * Admission control: API requests this replica works on at once, at most; one more is answered
+   * 503 GATEWAY.OVERLOADED with Retry-After at once (live streams are not counted). The limit in
+   * force adapts below it to ADMISSION_TARGET_LATENCY_MS.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  ADMISSION_MAX_IN_FLIGHT: number = 128;
+
+  /** Admission control: answers slower than this bring the number of requests admitted at once down (and faster ones back up). */
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  ADMISSION_TARGET_LATENCY_MS: number = 1_000;
+
+  /** Admission control: past this mean event-loop delay over a second (the replica is far short of CPU) API requests are shed the same way. */
+  @IsInt()
+  @Min(10)
+  @Max(10_000)
+  ADMISSION_MAX_EVENT_LOOP_DELAY_MS: number = 500;
+
+  /** Extra attempts for idempotent methods, and POSTs with an Idempotency-Key, whose connection failed or was reset before any answer. */
   @IsInt()
   @Min(0)
   @Max(5)
@@ -96,6 +121,15 @@ export class GatewayConfig extends BaseServiceConfig {
   @Min(1)
   @Max(100)
   STREAMS_PER_USER: number = 5;
+
+  /**
+   * Web app origins allowed to call the API from a browser (CORS), comma-separated, each exactly as
+   * the browser sends it (`https://app.example.com`, `http://localhost:5173`); none by default.
+   */
+  @CommaSeparated()
+  @IsArray()
+  @Matches(ORIGIN, { each: true, message: 'CORS_ORIGINS must list exact origins such as https://app.example.com (scheme, lower-case host, optional port; no path, no trailing slash, no wildcard)' })
+  CORS_ORIGINS: string[] = [];
 
   /** Requests per client IP per minute on routes without a token (register, refresh, …). */
   @IsInt()

@@ -14,7 +14,7 @@ export const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   415: 'The body is not `application/json`.',
   422: 'The Idempotency-Key was already used with another body.',
   429: 'Rate limit exceeded; retry after `Retry-After` seconds.',
-  503: 'The service behind the gateway is unavailable (circuit open or down); retry later.',
+  503: 'The gateway is at capacity (`GATEWAY.OVERLOADED`) or the service behind it is unavailable (circuit open or down); retry after `Retry-After` seconds when given.',
   504: 'The service behind the gateway did not answer in time.',
 };
 

@@ -9,6 +9,8 @@ const LARGE = Buffer.alloc(64 * 1024 + 1, 'x');
 
 describe('ProxyService', () => {
   let upstream: Server;
+  /** Requests the upstream received at `/reset-first`, and how many of them it answered by resetting the connection. */
+  const resets = { received: 0, reset: 0, closing: 0 };
   let seen: { method?: string; url?: string; headers: IncomingHttpHeaders; body: string };
   let proxy: ProxyService;
   let upstreams: Upstreams;
@@ -19,6 +21,15 @@ describe('ProxyService', () => {
       request.on('data', (chunk) => (body += chunk));
       request.on('end', () => {
         seen = { method: request.method, url: request.url, headers: request.headers, body };
+        // A replica closing answers the first request 503 with Connection: close, without handling it.
+        if (request.url === '/closing-first' && resets.closing++ % 2 === 0) {
+          return response.writeHead(503, { 'content-type': 'application/json', connection: 'close' }).end('{"error":"Service Unavailable"}');
+        }
+        // The first request of each pair is cut before any byte of an answer (a replica going away).
+        if (request.url === '/reset-first' && resets.received++ % 2 === 0) {
+          resets.reset++;
+          return request.socket.destroy();
+        }
         if (request.url === '/large') return response.writeHead(200, { 'content-length': String(LARGE.length) }).end(LARGE);
         if (request.url === '/unknown-length') {
           response.writeHead(200, { 'content-type': 'application/json' }).write('{"ok":');
@@ -102,6 +113,29 @@ describe('ProxyService', () => {
     await expect(third.result).rejects.toMatchObject({ kind: 'unavailable', code: 'UPSTREAM.CIRCUIT_OPEN' });
     expect(Number(third.sent.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(upstreams.get('order-service').breaker.current).toBe('open');
+  });
+
+  it('sends a request again when its connection is reset before any answer: idempotent methods, and a POST with an Idempotency-Key', async () => {
+    for (const [method, headers] of [['GET', {}], ['DELETE', {}], ['POST', { 'idempotency-key': 'k-1' }]] as const) {
+      const before = { ...resets };
+      const { request, reply, sent } = fakeExchange(headers, method === 'POST' ? Buffer.from('{}') : undefined, '/reset-first');
+      (request as { method: string }).method = method;
+      await proxy.forward('notification-service', request, reply);
+      expect({ method, status: sent.status, received: resets.received - before.received, reset: resets.reset - before.reset }).toEqual({ method, status: 201, received: 2, reset: 1 });
+    }
+  });
+
+  it('sends a repeatable request again when a replica that is closing answers it 503 with Connection: close', async () => {
+    const { request, reply, sent } = fakeExchange({ 'idempotency-key': 'k-2' }, Buffer.from('{}'), '/closing-first');
+    await proxy.forward('notification-service', request, reply);
+    expect({ status: sent.status, closingAnswers: resets.closing }).toEqual({ status: 201, closingAnswers: 2 });
+  });
+
+  it('never sends a POST without an Idempotency-Key twice: a reset is a 503', async () => {
+    resets.received = 0;
+    const { request, reply } = fakeExchange({}, Buffer.from('{}'), '/reset-first');
+    await expect(proxy.forward('notification-service', request, reply)).rejects.toMatchObject({ code: 'UPSTREAM.UNAVAILABLE' });
+    expect(resets.received).toBe(1);
   });
 
   it('streams an answer of unknown length or over 64 KiB through as it comes', async () => {

@@ -20,10 +20,23 @@ const BUFFERED_BODY_MAX_BYTES = 64 * 1024;
 /** Answers that mean the upstream itself is in trouble: they count against its circuit. */
 const UPSTREAM_TROUBLE = new Set([502, 503, 504]);
 
-/** Failed before the upstream saw the request: safe to retry an idempotent one. */
+/**
+ * The connection failed or was reset before any byte of an answer came back (a replica that went
+ * away, an idle keep-alive connection closed as the request went out): safe to send again when
+ * sending twice changes nothing.
+ */
 function isConnectFailure(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? '';
   return error instanceof errors.ConnectTimeoutError || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED'].includes(code);
+}
+
+/**
+ * A replica shutting down answered on a connection it had open: 503 with `Connection: close`,
+ * before any handler ran (what a server closing does with a request it will not serve). Another
+ * replica, on a new connection, will serve it.
+ */
+function isReplicaClosing(response: Dispatcher.ResponseData): boolean {
+  return response.statusCode === 503 && String(response.headers['connection'] ?? '').toLowerCase() === 'close';
 }
 
 function isTimeout(error: unknown): boolean {
@@ -32,7 +45,8 @@ function isTimeout(error: unknown): boolean {
 
 /**
  * Forwards a client request to an upstream service and streams its answer back unchanged.
- * Idempotent requests are retried when the connection fails; every upstream has a timeout and a
+ * Repeatable requests (idempotent, or a POST with an Idempotency-Key) are retried when the
+ * connection fails or is reset before an answer starts; every upstream has a timeout and a
  * circuit breaker that answers 503 at once while the upstream is known to be down.
  */
 @Injectable()
@@ -47,7 +61,7 @@ export class ProxyService {
   async forward(name: UpstreamName, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const upstream = this.upstreams.get(name);
     const body = Buffer.isBuffer(request.body) ? request.body : undefined;
-    const attempts = IDEMPOTENT.has(request.method) ? 1 + this.config.UPSTREAM_RETRIES : 1;
+    const attempts = ProxyService.isRepeatable(request) ? 1 + this.config.UPSTREAM_RETRIES : 1;
     let response: Dispatcher.ResponseData | undefined;
     for (let attempt = 1; !response; attempt++) {
       if (!upstream.breaker.tryAcquire()) throw this.circuitOpen(upstream, reply);
@@ -55,13 +69,19 @@ export class ProxyService {
       try {
         response = await upstream.pool.request({ method: request.method as Dispatcher.HttpMethod, path: request.url, headers: this.requestHeaders(request, body, call.headers), body });
         call.end({ status: response.statusCode });
+        if (attempt < attempts && isReplicaClosing(response)) {
+          await response.body.dump();
+          response = undefined;
+          continue;
+        }
       } catch (error) {
         call.end({ error });
-        upstream.breaker.failed();
         if (attempt < attempts && isConnectFailure(error)) {
+          // Not yet a failure of the upstream: one replica went away, another may answer.
           await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
           continue;
         }
+        upstream.breaker.failed();
         throw this.upstreamFailure(upstream, error);
       }
       if (UPSTREAM_TROUBLE.has(response.statusCode)) upstream.breaker.failed();
@@ -73,6 +93,11 @@ export class ProxyService {
       if (value !== undefined && !NOT_FORWARDED_RESPONSE.has(header)) void reply.header(header, value);
     }
     return reply.send(answer);
+  }
+
+  /** Idempotent methods (RFC 9110), and a POST that carries an Idempotency-Key (the service answers a repeat with the first result). */
+  private static isRepeatable(request: FastifyRequest): boolean {
+    return IDEMPOTENT.has(request.method) || (request.method === 'POST' && request.headers['idempotency-key'] !== undefined);
   }
 
   /**

@@ -30,4 +30,8 @@ export class NotificationEntity {
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt: Date;
+
+  /** Its place in its user's stream, in commit order: numbered by the database on insert (migration 1765200000000). */
+  @Column({ type: 'bigint', name: 'stream_seq', insert: false, update: false, nullable: true })
+  streamSeq: string | null;
 }

@@ -12,7 +12,7 @@ describe('NotificationsService', () => {
   let remembered: boolean;
   let forgetNotifications: (manager: unknown, userId: string) => Promise<void>;
   /** Postgres, as far as the one INSERT … WHERE NOT EXISTS (erased) goes: nothing is stored for an erased user. */
-  const manager = { query: jest.fn(async (_sql: string, params: unknown[]) => (erased ? [] : [{ id: params[0] }])), delete: jest.fn(async () => ({})) };
+  const manager = { query: jest.fn(async (_sql: string, params: unknown[]) => (erased ? [] : [{ id: params?.[0] }])), delete: jest.fn(async () => ({})) };
   const stored = () => manager.query.mock.calls.map(([sql, params]) => ({ sql, params }));
   const recipients = {
     notErasedSql: jest.fn((parameter: string) => `NOT EXISTS (erased = ${parameter})`),
@@ -56,8 +56,9 @@ describe('NotificationsService', () => {
     expect(manager.query).not.toHaveBeenCalled();
   });
 
-  it("deletes every notification of a user when RecipientsService erases them", async () => {
+  it("deletes every notification of a user, and their place in the stream, when RecipientsService erases them", async () => {
     await forgetNotifications(manager, 'u-1');
     expect(manager.delete).toHaveBeenCalledWith(NotificationEntity, { userId: 'u-1' });
+    expect(manager.query).toHaveBeenCalledWith(expect.stringContaining('DELETE FROM "notifications"."stream_positions"'), ['u-1']);
   });
 });

@@ -21,7 +21,10 @@ export class NotificationsService {
     private readonly recipients: RecipientsService,
     private readonly created: NotificationCreated,
   ) {
-    recipients.onErased((manager, userId) => manager.delete(NotificationEntity, { userId }).then(() => undefined));
+    recipients.onErased(async (manager, userId) => {
+      await manager.delete(NotificationEntity, { userId });
+      await manager.query('DELETE FROM "notifications"."stream_positions" WHERE "user_id" = $1', [userId]);
+    });
   }
 
   /**
@@ -38,6 +41,7 @@ export class NotificationsService {
       ...content,
       readAt: null,
       createdAt: new Date(),
+      streamSeq: null, // numbered by the database as it is inserted
     };
     const stored: unknown[] = await manager.query(
       `INSERT INTO "notifications"."notifications" ("id", "user_id", "type", "title", "body", "order_id", "source_event_id", "read_at", "created_at")

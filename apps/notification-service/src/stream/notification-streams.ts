@@ -7,18 +7,17 @@ import { NotificationCreated } from '../notifications/notification-created.signa
 import { NotificationEntity } from '../notifications/notification.entity';
 import { toNotificationResponse } from '../notifications/notification.mapper';
 
-/**
- * Notifications committed out of created_at order (two events of one user handled at once) are
- * still found: each look goes this far back and skips what the stream already sent.
- */
-const LOOKBACK_MS = 5_000;
 const BATCH = 100;
 
-/** One open `text/event-stream` of one user. */
+/**
+ * One open `text/event-stream` of one user. It sends the user's notifications in their place in
+ * the stream (`stream_seq`, numbered in commit order per user), so "everything after the last one
+ * sent" is exact: no notification can still commit before one the stream already sent.
+ */
 class NotificationStream {
   readonly body = new PassThrough();
-  private readonly sent = new Map<string, number>();
-  private since = new Date(0);
+  /** The place of the last notification sent (or of the anchor: everything up to it counts as sent). */
+  private position = '0';
   private pumping = false;
   private again = false;
   private closed = false;
@@ -30,17 +29,8 @@ class NotificationStream {
   ) {}
 
   /** Everything up to `anchor` (the Last-Event-ID, or the newest notification) counts as sent. */
-  async start(anchor: NotificationEntity | null): Promise<void> {
-    if (!anchor) return;
-    this.since = new Date(anchor.createdAt.getTime() - LOOKBACK_MS);
-    // Compared in SQL against the anchor row itself: created_at has microseconds, a JS Date only milliseconds.
-    const before: { id: string; created_at: Date }[] = await this.dataSource.query(
-      `SELECT "id", "created_at" FROM "notifications"."notifications"
-       WHERE "user_id" = $1 AND "created_at" >= $2
-         AND ("created_at", "id") <= (SELECT "created_at", "id" FROM "notifications"."notifications" WHERE "id" = $3)`,
-      [this.userId, this.since, anchor.id],
-    );
-    for (const row of before) this.sent.set(row.id, row.created_at.getTime());
+  start(anchor: NotificationEntity | null): void {
+    this.position = anchor?.streamSeq ?? '0';
   }
 
   /** Sends what is new since the last look; a wake during a look makes it look again. */
@@ -73,30 +63,19 @@ class NotificationStream {
     do {
       this.again = false;
       try {
-        // What it has sent is left out in SQL, so a burst of more than a batch inside the look-back
-        // window is read batch after batch instead of the same first batch again.
         const rows = await this.dataSource.getRepository(NotificationEntity).createQueryBuilder('n')
-          .where('n.user_id = :userId AND n.created_at >= :since', { userId: this.userId, since: this.since })
-          .andWhere('NOT (n.id = ANY(:sent::uuid[]))', { sent: [...this.sent.keys()] })
-          .orderBy('n.created_at', 'ASC').addOrderBy('n.id', 'ASC').limit(BATCH).getMany();
+          .where('n.user_id = :userId AND n.stream_seq > :position', { userId: this.userId, position: this.position })
+          .orderBy('n.stream_seq', 'ASC').limit(BATCH).getMany();
         for (const notification of rows) {
           if (this.closed) break;
-          this.sent.set(notification.id, notification.createdAt.getTime());
+          this.position = notification.streamSeq as string;
           this.write(`id: ${notification.id}\nevent: notification\ndata: ${JSON.stringify(toNotificationResponse(notification))}\n\n`);
         }
         if (rows.length === BATCH) this.again = true;
-        else this.forgetOld();
       } catch (error) {
         this.logger.warn({ err: error, userId: this.userId }, 'stream could not read notifications; will look again on the next wake');
       }
     } while (this.again && !this.closed);
-  }
-
-  /** Moves the look-back window forward and forgets ids that fell out of it. */
-  private forgetOld(): void {
-    const newest = Math.max(...this.sent.values(), this.since.getTime() + LOOKBACK_MS);
-    this.since = new Date(newest - LOOKBACK_MS);
-    for (const [id, createdAt] of this.sent) if (createdAt < this.since.getTime()) this.sent.delete(id);
   }
 }
 
@@ -125,15 +104,16 @@ export class NotificationStreams implements OnModuleDestroy {
   }
 
   /**
-   * Opens a stream for the user. `lastEventId` is the id of the last notification the client got;
-   * an id that is not one of the user's notifications replays nothing.
+   * Opens a stream for the user. `lastEventId` is the id of the last notification the client got
+   * (the last one its stream delivered): everything after it in the stream is replayed. An id that
+   * is not one of the user's notifications replays nothing.
    */
   async openStream(userId: string, expiresAt: Date, lastEventId: string | undefined): Promise<{ body: PassThrough; close: () => void }> {
     const stream = new NotificationStream(userId, this.dataSource, this.logger);
     const anchor = lastEventId
       ? await this.dataSource.getRepository(NotificationEntity).findOneBy({ id: lastEventId, userId })
-      : await this.dataSource.getRepository(NotificationEntity).findOne({ where: { userId }, order: { createdAt: 'DESC', id: 'DESC' } });
-    await stream.start(anchor);
+      : await this.dataSource.getRepository(NotificationEntity).findOne({ where: { userId }, order: { streamSeq: 'DESC' } });
+    stream.start(anchor);
     const unsubscribe = this.follow(stream);
     const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), this.config.STREAM_HEARTBEAT_MS);
     const expiry = setTimeout(() => stream.close('token expired: reconnect with a fresh token and Last-Event-ID'), Math.max(0, expiresAt.getTime() - Date.now()));

@@ -1,16 +1,14 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** Order-service's own copy of a user, built from user events; never read from user-service. */
+/**
+ * Order-service's own copy of a user, built from user events; never read from user-service. It
+ * keeps what the decisions need, that the user exists, and no personal data (no email address, no
+ * name: order-service never used them; 1.1.0 stopped writing them, 1.2.0 dropped the columns).
+ */
 @Entity({ name: 'customers' })
 export class CustomerEntity {
   @PrimaryColumn('uuid', { name: 'user_id' })
   userId: string;
-
-  @Column('text')
-  email: string;
-
-  @Column('text', { name: 'display_name' })
-  displayName: string;
 
   @Column('timestamptz', { name: 'updated_at' })
   updatedAt: Date;

@@ -5,10 +5,9 @@ import { CustomerEntity, ErasedCustomerEntity } from './customer.entity';
 
 export type CustomerStanding = 'active' | 'erased' | 'unknown';
 
+/** What the copy keeps of a user: that they exist (see CustomerEntity). */
 export interface CustomerProfile {
   userId: string;
-  email: string;
-  displayName: string;
 }
 
 function erasureHash(userId: string): string {
@@ -21,7 +20,7 @@ export class CustomersService {
   /** Keeps the profile; false (and nothing kept) when the user was erased (a stale event). */
   async upsert(manager: EntityManager, profile: CustomerProfile): Promise<boolean> {
     if ((await this.standing(manager, profile.userId)) === 'erased') return false;
-    await manager.upsert(CustomerEntity, { ...profile, updatedAt: new Date() }, ['userId']);
+    await manager.upsert(CustomerEntity, { userId: profile.userId, updatedAt: new Date() }, ['userId']);
     return true;
   }
 

@@ -18,7 +18,7 @@ describe('UserEventsService', () => {
     decideWaitingOrders: jest.fn(async () => steps.push('decide waiting orders')),
     closeForErasure: jest.fn(async () => steps.push('close orders')),
   };
-  const profile = { userId: OWNER, email: 'ada@example.com', displayName: 'Ada' };
+  const profile = { userId: OWNER };
 
   beforeEach(async () => {
     jest.clearAllMocks();

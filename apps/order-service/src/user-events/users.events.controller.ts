@@ -11,14 +11,12 @@ export class UsersEventsController {
 
   @OnEvent(UserRegistered)
   async onUserRegistered(@Payload() event: CloudEvent<UserRegisteredV1>, @Ctx() context: EventContext): Promise<void> {
-    const { userId, email, displayName } = event.data;
-    await this.users.known(context.manager, { userId, email, displayName });
+    await this.users.known(context.manager, { userId: event.data.userId });
   }
 
   @OnEvent(UserUpdated)
   async onUserUpdated(@Payload() event: CloudEvent<UserUpdatedV1>, @Ctx() context: EventContext): Promise<void> {
-    const { userId, email, displayName } = event.data;
-    await this.users.known(context.manager, { userId, email, displayName });
+    await this.users.known(context.manager, { userId: event.data.userId });
   }
 
   @OnEvent(UserDeleted)

@@ -1,6 +1,7 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HealthDetail, SERVICE, type ReadinessCheck, type ServiceIdentity } from '@platform/service-kit';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { KafkaAdminCheck } from '../kafka/admin-check';
 import { KAFKA } from '../kafka/kafka-client';
 
 /**
@@ -10,35 +11,25 @@ import { KAFKA } from '../kafka/kafka-client';
  */
 @Injectable()
 @HealthDetail()
-export class ConsumerHealthCheck implements ReadinessCheck, OnModuleDestroy {
+export class ConsumerHealthCheck extends KafkaAdminCheck implements ReadinessCheck {
   readonly name = 'consumer';
-  private admin?: Admin;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) kafka: Kafka,
     @Inject(SERVICE) private readonly service: ServiceIdentity,
-  ) {}
+  ) {
+    super(kafka);
+  }
 
-  async check() {
-    this.admin ??= this.kafka.admin({ retry: { retries: 0 } });
-    try {
-      await this.admin.connect();
-      const group = this.service.name;
+  check() {
+    const group = this.service.name;
+    return this.withAdmin(async (admin) => {
       const lagByTopic: Record<string, number> = {};
-      for (const { topic, partitions } of await this.admin.fetchOffsets({ groupId: group })) {
-        const ends = new Map((await this.admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, Number(high)]));
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId: group })) {
+        const ends = new Map((await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, Number(high)]));
         lagByTopic[topic] = partitions.reduce((sum, { partition, offset }) => sum + Math.max(0, (ends.get(partition) ?? 0) - Math.max(0, Number(offset))), 0);
       }
       return { group, lag: lagByTopic };
-    } catch (error) {
-      const admin = this.admin;
-      this.admin = undefined;
-      await admin.disconnect().catch(() => undefined);
-      throw error;
-    }
-  }
-
-  async onModuleDestroy() {
-    await this.admin?.disconnect().catch(() => undefined);
+    });
   }
 }

@@ -14,6 +14,7 @@ import { ensureTopics } from '../kafka/topics';
 import { backoffDelay, sleep } from '../retry/backoff';
 import type { EventTimeline } from '../timeline/event-timeline';
 import { ConsumerLag } from './consumer-lag';
+import { observeFreshness } from './event-freshness';
 import { EventProcessor, type EventHandler } from './event-processor';
 
 export interface KafkaEventServerOptions {
@@ -49,7 +50,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const inbox = new Inbox(options.schema);
     this.deadLetters = new DeadLetterPublisher(options.kafka);
     this.inboxCleanup = new InboxCleanup(inbox, options.dataSource, options.config.INBOX_RETENTION_MS);
-    this.lag = new ConsumerLag(options.kafka, options.consumerGroup, () => this.subscribedTopics());
+    this.lag = new ConsumerLag(options.kafka, options.consumerGroup);
     this.processor = new EventProcessor(options.consumerGroup, (key) => this.handlerFor(key), {
       dataSource: options.dataSource,
       inbox,
@@ -123,6 +124,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         maxWaitTimeInMs: 1_000,
         retry: { ...KAFKA_RETRY, restartOnFailure: async () => true },
       });
+      this.lag.follow(consumer);
       try {
         if (config.KAFKA_ENSURE_TOPICS) await ensureTopics(kafka, [deadLetterTopic(consumerGroup)], topicLayout(config));
         await consumer.connect();
@@ -132,7 +134,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           autoCommitInterval: 1_000,
           partitionsConsumedConcurrently: config.EVENT_PARTITION_CONCURRENCY,
           eachBatchAutoResolve: false,
-          eachBatch: (payload) => this.processor.processBatch(payload),
+          eachBatch: async (payload) => {
+            await this.processor.processBatch(payload);
+            if (payload.isRunning() && !payload.isStale()) observeFreshness(consumerGroup, payload.batch.messages);
+          },
         });
         this.consumer = consumer;
         consumer.on(consumer.events.CRASH, ({ payload }) => {

@@ -29,6 +29,8 @@ export async function createMessagingTables(queryRunner: QueryRunner, schema: st
       "payload" text NOT NULL,
       "created_at" timestamptz NOT NULL DEFAULT now(),
       "sent_at" timestamptz,
+      -- attempts counts a row's publish attempts: never near 2^31
+      -- squawk-ignore prefer-bigint-over-int
       "attempts" integer NOT NULL DEFAULT 0,
       "last_error" text
     )`);
@@ -50,6 +52,8 @@ export async function createMessagingTables(queryRunner: QueryRunner, schema: st
       "event_id" text NOT NULL,
       "event_type" text NOT NULL,
       "topic" text NOT NULL,
+      -- a Kafka partition number is an int32 in Kafka itself
+      -- squawk-ignore prefer-bigint-over-int
       "partition" integer NOT NULL,
       "offset" bigint NOT NULL,
       "handled_at" timestamptz NOT NULL DEFAULT now(),

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { scrape, sleep, sumOf, type LocalPlatform } from '@platform/local-platform';
+
+/** One look at one process. */
+export interface ProcessSample {
+  process: string;
+  at: number;
+  rssMb: number;
+  /** Node processes: V8 heap in use, and open handles (sockets, timers, files). */
+  heapMb?: number;
+  handles?: number;
+}
+
+export interface SoakSamples {
+  processes: ProcessSample[];
+  /** Connections to the platform's database, per role, at each look. */
+  connections: { at: number; byRole: Record<string, number> }[];
+}
+
+const MB = 1024 * 1024;
+
+/** Resident memory of a process the platform started but that serves no metrics (Kafka, HAProxy), from /proc. */
+function rssOf(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Looks at every process every `intervalMs` until stopped: each replica through its /metrics
+ * (RSS, heap in use, open handles), the Kafka nodes and the balancer through /proc, and the
+ * database's connections per role.
+ */
+export function sampleProcesses(platform: LocalPlatform, intervalMs: number): { stop(): Promise<SoakSamples> } {
+  const samples: SoakSamples = { processes: [], connections: [] };
+  let sampling = true;
+  const { database } = platform.wiring;
+  const loop = (async () => {
+    while (sampling) {
+      const at = Date.now();
+      for (const replica of await platform.replicaList()) {
+        const metrics = await scrape(`http://127.0.0.1:${replica.managementPort}`).catch(() => undefined);
+        if (!metrics) continue;
+        samples.processes.push({
+          process: replica.name,
+          at,
+          rssMb: sumOf(metrics, 'process_resident_memory_bytes') / MB,
+          heapMb: sumOf(metrics, 'nodejs_heap_size_used_bytes') / MB,
+          handles: sumOf(metrics, 'nodejs_active_handles_total'),
+        });
+      }
+      const others: [string, number | undefined][] = [
+        ...(platform.kafkaCluster?.nodes.map((node): [string, number | undefined] => [`kafka-${node.id}`, node.process.pid]) ?? []),
+        ['balancer', platform.balancer?.process.pid],
+      ];
+      for (const [name, pid] of others) {
+        const rss = rssOf(pid);
+        if (rss !== undefined) samples.processes.push({ process: name, at, rssMb: rss });
+      }
+      const client = new pg.Client({ host: database.host, port: database.port, user: database.adminUser, database: database.name });
+      try {
+        await client.connect();
+        const { rows } = await client.query<{ role: string; n: number }>('SELECT usename AS role, count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND usename <> $1 GROUP BY usename', [database.adminUser]);
+        samples.connections.push({ at, byRole: Object.fromEntries(rows.map((row) => [row.role, row.n])) });
+      } catch {
+        // the database is away for a moment; the next look counts
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+      await sleep(Math.max(0, intervalMs - (Date.now() - at)));
+    }
+  })();
+  return {
+    async stop() {
+      sampling = false;
+      await loop;
+      return samples;
+    },
+  };
+}
+
+/** Least-squares slope of (ms, value) points, per hour. */
+function slopePerHour(points: { at: number; value: number }[]): number {
+  if (points.length < 3) return 0;
+  const n = points.length;
+  const meanT = points.reduce((sum, point) => sum + point.at, 0) / n;
+  const meanV = points.reduce((sum, point) => sum + point.value, 0) / n;
+  const covariance = points.reduce((sum, point) => sum + (point.at - meanT) * (point.value - meanV), 0);
+  const variance = points.reduce((sum, point) => sum + (point.at - meanT) ** 2, 0);
+  return variance === 0 ? 0 : (covariance / variance) * 3_600_000;
+}
+
+const round = (value: number) => Math.round(value * 10) / 10;
+
+/**
+ * After the warm-up: each process's RSS and heap trend in MB per hour (a least-squares line
+ * through its looks), its open handles and the database connections first and last.
+ */
+export function slopes(samples: SoakSamples, warmUpMs: number) {
+  const start = Math.min(...samples.processes.map((sample) => sample.at)) + warmUpMs;
+  const settled = samples.processes.filter((sample) => sample.at >= start);
+  const names = [...new Set(settled.map((sample) => sample.process))].sort();
+  const of = (name: string) => settled.filter((sample) => sample.process === name);
+  const rssSlopeMbPerHour = Object.fromEntries(names.map((name) => [name, round(slopePerHour(of(name).map((sample) => ({ at: sample.at, value: sample.rssMb }))))]));
+  const heapSlopeMbPerHour = Object.fromEntries(names.filter((name) => of(name)[0]?.heapMb !== undefined).map((name) => [name, round(slopePerHour(of(name).map((sample) => ({ at: sample.at, value: sample.heapMb ?? 0 }))))]));
+  const handles = Object.fromEntries(
+    names.filter((name) => of(name)[0]?.handles !== undefined).map((name) => [name, { first: of(name)[0].handles, last: of(name).at(-1)?.handles }]),
+  );
+  const connections = samples.connections.filter((look) => look.at >= start);
+  return { rssSlopeMbPerHour, heapSlopeMbPerHour, handles, databaseConnections: { first: connections[0]?.byRole, last: connections.at(-1)?.byRole } };
+}
