@@ -8,6 +8,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+PACKAGES=(haproxy liblua5.3-0 libopentracing-c-wrapper0 libopentracing1)
 CACHE="$ROOT/.cache/haproxy"
 WRAPPER="$CACHE/haproxy"
 
@@ -16,11 +17,15 @@ if [ -x "$WRAPPER" ] && "$WRAPPER" -v > /dev/null 2>&1; then
   exit 0
 fi
 
+needs_root() { echo "ensure-haproxy: fetch it once as root: sudo tools/haproxy/ensure-haproxy.sh" >&2; exit 1; }
+# Says why and how before creating anything (a clone the user cannot write to, no root).
+"$ROOT/tools/system/fetch-debs.sh" --check "${PACKAGES[@]}" ||
+  needs_root
 mkdir -p "$CACHE"
 staging=$(mktemp -d "$CACHE/download.XXXXXX")
 trap 'rm -rf "$staging"' EXIT
-"$ROOT/tools/system/fetch-debs.sh" "$staging/root" haproxy liblua5.3-0 libopentracing-c-wrapper0 libopentracing1 ||
-  { echo "ensure-haproxy: fetch it once as root: sudo tools/haproxy/ensure-haproxy.sh" >&2; exit 1; }
+"$ROOT/tools/system/fetch-debs.sh" "$staging/root" "${PACKAGES[@]}" ||
+  needs_root
 # Moved into place whole, so a concurrent run never sees half a tree.
 rm -rf "$CACHE/root"
 mv "$staging/root" "$CACHE/root"

@@ -6,6 +6,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+PACKAGES=(prometheus)
 CACHE="$ROOT/.cache/prometheus"
 BIN="$CACHE/usr/bin"
 
@@ -14,12 +15,16 @@ if [ -x "$BIN/promtool" ] && [ -x "$BIN/prometheus" ]; then
   exit 0
 fi
 
+needs_root() { echo "ensure-prometheus: fetch it once as root: sudo tools/prometheus/ensure-prometheus.sh" >&2; exit 1; }
+# Says why and how before creating anything (a clone the user cannot write to, no root).
+"$ROOT/tools/system/fetch-debs.sh" --check "${PACKAGES[@]}" ||
+  needs_root
 mkdir -p "$CACHE"
 work=$(mktemp -d "$CACHE/download.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 # Downloads only (no install, no dependencies): the package's binaries are static Go programs.
-"$ROOT/tools/system/fetch-debs.sh" "$work/root" prometheus ||
-  { echo "ensure-prometheus: fetch it once as root: sudo tools/prometheus/ensure-prometheus.sh" >&2; exit 1; }
+"$ROOT/tools/system/fetch-debs.sh" "$work/root" "${PACKAGES[@]}" ||
+  needs_root
 # Copied aside first and moved into place, so a concurrent run never sees half a binary.
 mkdir -p "$BIN" "$work/bin"
 cp "$work/root/usr/bin/prometheus" "$work/root/usr/bin/promtool" "$work/bin/"

@@ -49,7 +49,8 @@ describe('delivery as code', () => {
     it('CI runs the README\'s test command on every pull request and push to main', () => {
       const ci = workflow('ci.yml');
       expect(Object.keys(ci.on).sort()).toEqual(['pull_request', 'push']);
-      expect(readFileSync(join(REPO_ROOT, '.ci', 'run'), 'utf8')).toMatch(/^exec \.\/platform test$/m);
+      // The README's test command, then the production rehearsal's CI form (SPEC §5).
+      expect(readFileSync(join(REPO_ROOT, '.ci', 'run'), 'utf8').split('\n').filter((line) => line.startsWith('./platform'))).toEqual(['./platform test', './platform rehearse --ci']);
       expect(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')).toContain('./platform test');
       expect(runs(ci)).toMatch(/^\.ci\/run$/m);
       // The workflow linters run as a named check (tools/checks/workflows.sh).

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ensurePrometheus, REPO_ROOT } from '@platform/local-platform';
 import { parse, stringify } from 'yaml';
 import { type Manifest, OVERLAYS, render, SERVICES } from './support/kubernetes';
@@ -41,10 +41,12 @@ describe('monitoring as code', () => {
   it('a fresh clone without root gets a clear message instead of a missing promtool', () => {
     const clone = mkdtempSync(join(tmpdir(), 'fresh-clone-'));
     try {
-      mkdirSync(join(clone, 'tools', 'prometheus'), { recursive: true });
-      copyFileSync(join(REPO_ROOT, 'tools', 'prometheus', 'ensure-prometheus.sh'), join(clone, 'tools', 'prometheus', 'ensure-prometheus.sh'));
-      for (const dir of [clone, join(clone, 'tools'), join(clone, 'tools', 'prometheus')]) chmodSync(dir, 0o755);
-      chmodSync(join(clone, 'tools', 'prometheus', 'ensure-prometheus.sh'), 0o755);
+      for (const file of [join('tools', 'prometheus', 'ensure-prometheus.sh'), join('tools', 'system', 'fetch-debs.sh')]) {
+        mkdirSync(dirname(join(clone, file)), { recursive: true });
+        copyFileSync(join(REPO_ROOT, file), join(clone, file));
+        chmodSync(join(clone, file), 0o755);
+      }
+      for (const dir of [clone, join(clone, 'tools'), join(clone, 'tools', 'prometheus'), join(clone, 'tools', 'system')]) chmodSync(dir, 0o755);
       const script = join(clone, 'tools', 'prometheus', 'ensure-prometheus.sh');
       // As an unprivileged user (nobody, when the suite runs as root).
       const run = process.getuid?.() === 0 ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', script], { encoding: 'utf8' }) : spawnSync(script, { encoding: 'utf8' });
