@@ -25,6 +25,9 @@ import {
   type ServicePorts,
 } from './services.ts';
 
+/** The gateway's live stream (SPEC §2): requests that stay open, outside the edge's per-replica limit. */
+const NOTIFICATION_STREAM_PATH = '/api/v1/notifications/stream';
+
 export interface LocalPlatformOptions {
   ports: Record<ServiceName, ServicePorts>;
   database: DatabaseOptions;
@@ -183,7 +186,11 @@ export class LocalPlatform {
     const spec = podSpecFromManifests();
     this.balancer = await Balancer.start(
       { dataDir: join(replicas.workDir, 'balancer'), output: LocalPlatform.outputFor(this.options.output, 'balancer'), probe: spec.readiness },
-      SERVICE_NAMES.map((service) => ({ name: service, port: this.options.ports[service].http, kind: service === 'gateway' ? 'edge' : 'service' })),
+      SERVICE_NAMES.map((service) =>
+        service === 'gateway'
+          ? { name: service, port: this.options.ports[service].http, kind: 'edge', longLivedPaths: [NOTIFICATION_STREAM_PATH] }
+          : { name: service, port: this.options.ports[service].http, kind: 'service' },
+      ),
     );
     log(`balancer: HAProxy on ports ${SERVICE_NAMES.map((service) => this.options.ports[service].http).join(', ')}, checking ${spec.readiness.path} every ${spec.readiness.periodSeconds} s`);
     for (const service of SERVICE_NAMES) {

@@ -144,6 +144,7 @@ export const overload: Scenario = {
         admittedP50Ms: load.admittedP50Ms,
         admittedP99Ms: load.admittedP99Ms,
         shedP99Ms: load.shedP99Ms,
+        issueLagP99Ms: load.issueLagP99Ms,
         loadFailures: load.failures,
         restarts,
         admittedP99BoundMs: bound,

@@ -16,7 +16,7 @@ describe('admission control', () => {
     arrived = 0;
     held = new Promise((resolve) => (release = resolve));
     app = Fastify();
-    await admitWithinCapacity(app, { maxInFlight: 2, targetLatencyMs: 60_000, maxEventLoopDelayMs });
+    await admitWithinCapacity(app, { maxInFlight: 2, targetLatencyMs: 60_000, maxEventLoopDelayMs, maxQueueMs: 250 });
     app.get('/api/v1/slow', async () => {
       arrived++;
       await held;
@@ -59,6 +59,20 @@ describe('admission control', () => {
 
     release();
     expect((await Promise.all(admitted)).map((response) => response.status)).toEqual([200, 200]);
+    expect((await fetch(url('/api/v1/slow'))).status).toBe(200);
+  });
+
+  it('sheds an API request that waited past the limit since the edge stamped it, never a probe', async () => {
+    await start();
+    release();
+    const stamped = (agoMs: number) => ({ headers: { 'x-request-start': `t=${(Date.now() - agoMs) * 1_000}` } });
+
+    const late = await fetch(url('/api/v1/slow'), stamped(1_000));
+    expect(late.status).toBe(503);
+    expect(late.headers.get('retry-after')).toBe('1');
+    expect(await late.json()).toEqual(expect.objectContaining({ status: 503, code: 'GATEWAY.OVERLOADED' }));
+    expect((await fetch(url('/health/ready'), stamped(1_000))).status).toBe(200);
+    expect((await fetch(url('/api/v1/slow'), stamped(20))).status).toBe(200);
     expect((await fetch(url('/api/v1/slow'))).status).toBe(200);
   });
 

@@ -69,6 +69,15 @@ export class GatewayConfig extends BaseServiceConfig {
   @Max(10_000)
   ADMISSION_MAX_EVENT_LOOP_DELAY_MS: number = 500;
 
+  /**
+   * Admission control: an API request that waited longer than this between the edge and this
+   * replica (the edge's `X-Request-Start` stamp) is shed the same way; 0 turns it off.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  ADMISSION_MAX_QUEUE_MS: number = 250;
+
   /** Extra attempts for idempotent methods, and POSTs with an Idempotency-Key, whose connection failed or was reset before any answer. */
   @IsInt()
   @Min(0)
