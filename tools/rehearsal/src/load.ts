@@ -33,6 +33,8 @@ export async function measureCapacity(url: string, headers: Record<string, strin
   } finally {
     await pool.close();
   }
+  // A platform that answers nothing has no capacity to measure against: that is a failure, not a rate of 0.
+  if (latencies.length === 0) throw new Error(`no answer 200 from ${target.pathname} in ${seconds} s of measuring capacity`);
   return { perSecond: latencies.length / seconds, p99Ms: Math.round(percentile(latencies, 99)) };
 }
 

@@ -14,6 +14,7 @@ describe('ProxyService', () => {
   let seen: { method?: string; url?: string; headers: IncomingHttpHeaders; body: string };
   let proxy: ProxyService;
   let upstreams: Upstreams;
+  let origin: string;
 
   beforeAll(async () => {
     upstream = createServer((request, response) => {
@@ -42,7 +43,7 @@ describe('ProxyService', () => {
       });
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
     const config = Object.assign(new GatewayConfig(), { USER_SERVICE_URL: origin, ORDER_SERVICE_URL: 'http://127.0.0.1:9', NOTIFICATION_SERVICE_URL: origin, UPSTREAM_TIMEOUT_MS: 1000, BREAKER_FAILURE_THRESHOLD: 2 });
     const moduleRef = await Test.createTestingModule({ providers: [ProxyService, Upstreams, { provide: GatewayConfig, useValue: config }] }).compile();
     proxy = moduleRef.get(ProxyService);
@@ -129,6 +130,26 @@ describe('ProxyService', () => {
     const { request, reply, sent } = fakeExchange({ 'idempotency-key': 'k-2' }, Buffer.from('{}'), '/closing-first');
     await proxy.forward('notification-service', request, reply);
     expect({ status: sent.status, closingAnswers: resets.closing }).toEqual({ status: 201, closingAnswers: 2 });
+  });
+
+  it('closes a half-open circuit when its one trial request succeeds on a second attempt (the first reset)', async () => {
+    const config = Object.assign(new GatewayConfig(), { USER_SERVICE_URL: origin, ORDER_SERVICE_URL: origin, NOTIFICATION_SERVICE_URL: origin, UPSTREAM_TIMEOUT_MS: 1000, BREAKER_FAILURE_THRESHOLD: 1, BREAKER_OPEN_MS: 50 });
+    const moduleRef = await Test.createTestingModule({ providers: [ProxyService, Upstreams, { provide: GatewayConfig, useValue: config }] }).compile();
+    const own = moduleRef.get(Upstreams);
+    try {
+      const breaker = own.get('notification-service').breaker;
+      breaker.failed();
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(breaker.current).toBe('half-open');
+
+      resets.received = 0; // the trial's first attempt is reset, the second answered
+      const trial = fakeExchange({}, undefined, '/reset-first');
+      (trial.request as { method: string }).method = 'GET';
+      await moduleRef.get(ProxyService).forward('notification-service', trial.request, trial.reply);
+      expect({ status: trial.sent.status, attempts: resets.received, circuit: breaker.current }).toEqual({ status: 201, attempts: 2, circuit: 'closed' });
+    } finally {
+      await own.onModuleDestroy();
+    }
   });
 
   it('never sends a POST without an Idempotency-Key twice: a reset is a 503', async () => {

@@ -63,8 +63,10 @@ export class ProxyService {
     const body = Buffer.isBuffer(request.body) ? request.body : undefined;
     const attempts = ProxyService.isRepeatable(request) ? 1 + this.config.UPSTREAM_RETRIES : 1;
     let response: Dispatcher.ResponseData | undefined;
+    // Once per request, not per attempt: the request is one trial of a half-open circuit, and its
+    // attempts on another replica must not be refused by that trial itself.
+    if (!upstream.breaker.tryAcquire()) throw this.circuitOpen(upstream, reply);
     for (let attempt = 1; !response; attempt++) {
-      if (!upstream.breaker.tryAcquire()) throw this.circuitOpen(upstream, reply);
       const call = traceOutgoingCall(request.headers, { method: request.method, origin: upstream.origin, path: request.url, resendCount: attempt - 1 });
       try {
         response = await upstream.pool.request({ method: request.method as Dispatcher.HttpMethod, path: request.url, headers: this.requestHeaders(request, body, call.headers), body });
