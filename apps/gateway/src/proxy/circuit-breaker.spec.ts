@@ -39,6 +39,19 @@ describe('CircuitBreaker', () => {
     expect(circuit.tryAcquire()).toBe(true);
   });
 
+  it('counts a trial that never reports back as lost after the open period, and lets another through', () => {
+    const circuit = breaker();
+    for (let i = 0; i < 3; i++) circuit.failed();
+    now = 1_000;
+    expect(circuit.tryAcquire()).toBe(true);
+    now = 1_500;
+    expect(circuit.tryAcquire()).toBe(false);
+    now = 2_000;
+    expect(circuit.tryAcquire()).toBe(true);
+    circuit.succeeded();
+    expect(circuit.current).toBe('closed');
+  });
+
   it('reopens when the trial fails', () => {
     const circuit = breaker();
     for (let i = 0; i < 3; i++) circuit.failed();

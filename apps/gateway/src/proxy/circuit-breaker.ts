@@ -11,13 +11,16 @@ export interface CircuitBreakerOptions {
 /**
  * Classic three-state breaker for one upstream. Closed: requests pass, consecutive failures are
  * counted. Open: requests are refused at once (no waiting on a dead upstream). After `openMs`,
- * half-open: one trial request passes; its success closes the circuit, its failure reopens it.
+ * half-open: one trial request passes; its success closes the circuit, its failure reopens it. A
+ * trial that has not reported back within `openMs` counts as lost, and another may pass: a leaked
+ * trial must not keep the circuit from ever closing.
  */
 export class CircuitBreaker {
   private state: CircuitState = 'closed';
   private failures = 0;
   private openedAt = 0;
   private trialInFlight = false;
+  private trialStartedAt = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: CircuitBreakerOptions) {
@@ -38,9 +41,10 @@ export class CircuitBreaker {
   tryAcquire(): boolean {
     const state = this.current;
     if (state === 'closed') return true;
-    if (state === 'open' || this.trialInFlight) return false;
+    if (state === 'open' || (this.trialInFlight && this.now() - this.trialStartedAt < this.options.openMs)) return false;
     this.state = 'half-open';
     this.trialInFlight = true;
+    this.trialStartedAt = this.now();
     return true;
   }
 
