@@ -57,7 +57,9 @@ export interface OpenLoopResult {
  * `rate` requests per second for `seconds`, each on its own schedule (an open loop: a slow answer
  * does not slow the arrivals, as with real clients), measured from when it was due.
  */
-export async function openLoop(url: string, headers: Record<string, string>, rate: number, seconds: number): Promise<OpenLoopResult> {
+export async function openLoop(url: string, headers: Record<string, string> | (() => Record<string, string>), rate: number, seconds: number): Promise<OpenLoopResult> {
+  // A function for runs longer than an access token lives (the soak): asked again for each request.
+  const headersNow = typeof headers === 'function' ? headers : () => headers;
   const target = new URL(url);
   const pool = new Pool(target.origin, { connections: 512, headersTimeout: 30_000, bodyTimeout: 30_000 });
   const admitted: number[] = [];
@@ -76,7 +78,7 @@ export async function openLoop(url: string, headers: Record<string, string>, rat
       sent++;
       issueLags.push(performance.now() - due);
       const request = pool
-        .request({ method: 'GET', path: target.pathname, headers })
+        .request({ method: 'GET', path: target.pathname, headers: headersNow() })
         .then(async (response) => {
           await response.body.dump();
           const ms = performance.now() - due;

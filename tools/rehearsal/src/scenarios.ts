@@ -333,8 +333,10 @@ export const soak: Scenario = {
   async run(context) {
     const minutes = Number(process.env['REHEARSE_SOAK_MINUTES'] ?? (context.ci ? 3 : 60));
     const url = `${context.platform.url('gateway')}/api/v1/users/me`;
-    const headers = { authorization: `Bearer ${context.traffic.customers[1].accessToken}` };
-    const capacity = (await measureCapacity(url, headers, 4)).perSecond;
+    // The traffic refreshes its customers' tokens; an hour outlives one access token.
+    const customer = context.traffic.customers[1];
+    const headers = () => ({ authorization: `Bearer ${customer.accessToken}` });
+    const capacity = (await measureCapacity(url, headers(), 4)).perSecond;
     const rate = Math.max(1, Math.round(capacity / 2));
     context.log(`  capacity ${Math.round(capacity)} req/s; ${rate} req/s for ${minutes} min, sampling every process every 10 s`);
     const sampling = sampleProcesses(context.platform, 10_000);
