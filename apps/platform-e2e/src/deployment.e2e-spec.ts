@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deadLetterTopic, EventCatalog, Topics } from '@platform/contracts';
-import { REPO_ROOT, SERVICE_NODE_OPTIONS } from '@platform/local-platform';
+import { REPO_ROOT, SERVICE_NODE_OPTIONS, SERVICE_RUNTIME_ENV } from '@platform/local-platform';
 import Ajv2019 from 'ajv/dist/2019';
 import { parse } from 'yaml';
 import { type Manifest, modelFor, OVERLAYS, releaseVersion, render, schemaProblems, SERVICES, WITH_DATABASE } from './support/kubernetes';
@@ -417,9 +417,10 @@ describe('deployment artifacts', () => {
   describe('images', () => {
     const dockerfile = () => readFileSync(join(REPO_ROOT, 'tools', 'docker', 'Dockerfile'), 'utf8');
 
-    it('runs Node with the flags the local runner uses (the benchmark measures those)', () => {
+    it('runs Node with the flags and the allocator settings the local runner uses (the benchmark and the soak measure those)', () => {
       const [, quoted, bare] = /NODE_OPTIONS=(?:"([^"]*)"|(\S+))/.exec(dockerfile()) ?? [];
       expect((quoted ?? bare)?.split(' ')).toEqual(SERVICE_NODE_OPTIONS);
+      for (const [name, value] of Object.entries(SERVICE_RUNTIME_ENV)) expect(dockerfile()).toMatch(new RegExp(`^\\s*${name}=${value}\\b`, 'm'));
       // No compile cache: ~15 MB resident per process for 0.1-0.5 s of start-up (tools/local-platform services.ts).
       expect(dockerfile()).not.toMatch(/NODE_COMPILE_CACHE/);
     });

@@ -65,6 +65,7 @@ export function serviceEnv(service: ServiceName, wiring: PlatformWiring, image: 
   const common = {
     ...(image.version !== 'dev' ? { SERVICE_VERSION: image.version } : {}),
     ...inherited,
+    ...SERVICE_RUNTIME_ENV,
     PATH: process.env['PATH'],
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
@@ -114,6 +115,16 @@ export function runMigrations(service: DatabaseService, database: DatabaseOption
  * minified, so stack traces stay readable (add it to NODE_OPTIONS when debugging).
  */
 export const SERVICE_NODE_OPTIONS = ['--max-semi-space-size=8', '--max-old-space-size=128'];
+
+/**
+ * The environment every service's process runs with beside its settings, here and in its image
+ * (tools/docker/Dockerfile sets the same; a deployment test compares them).
+ * - `MALLOC_ARENA_MAX=2`: glibc gives each thread that allocates (V8's compiler and GC helpers,
+ *   libuv's pool) its own malloc arena, up to 8 per core, and keeps each arena's high-water mark;
+ *   the rehearsal's soak saw the memory outside V8's heap climb in steps for as long as it ran.
+ *   Two arenas is the usual setting for Node on glibc (docs/reliability.md, "The soak").
+ */
+export const SERVICE_RUNTIME_ENV = { MALLOC_ARENA_MAX: '2' } as const;
 
 export function startServiceProcess(service: ServiceName, wiring: PlatformWiring, output: string | 'inherit', image: ServiceImage = distImage(service), name: string = service): ManagedProcess {
   const args = [...SERVICE_NODE_OPTIONS, ...(wiring.nodeArgs?.[service] ?? []), join(image.dir, 'main.js')];

@@ -151,7 +151,7 @@ async function main(): Promise<number> {
       const window: Window = { scenario, start: Date.now(), end: 0 };
       windows.push(window);
       try {
-        window.outcome = await scenario.run({ platform, traffic, ci, log });
+        window.outcome = await scenario.run({ platform, traffic, ci, log, workDir: WORK_DIR });
       } catch (error) {
         window.error = (error as Error).message;
         log(`  failed: ${window.error}`);
@@ -185,6 +185,7 @@ async function main(): Promise<number> {
         ...(Object.keys(ledger.problems).length > 0 ? { problems: ledger.problems } : {}),
         ...(window.error ? { error: window.error } : {}),
         failures: summarize(failures),
+        ...(failures.length > 0 ? { firstFailures: failures.slice(0, 20).map((record) => ({ atSeconds: Math.round((record.at - window.start) / 100) / 10, op: record.op, status: record.status, ms: Math.round(record.ms), error: record.error })) } : {}),
       };
     }
     const whole = tally(facts);

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import { serviceDatabaseUrl, SERVICE_NAMES, sleep, type LocalPlatform, type PostgresCluster, type ServiceImage, type ServiceName } from '@platform/local-platform';
@@ -19,6 +21,8 @@ export interface RehearsalContext {
   traffic: Traffic;
   ci: boolean;
   log: (line: string) => void;
+  /** Where a scenario may leave files beside results.json (the soak's every look). */
+  workDir: string;
 }
 
 /** What a scenario reports beyond the ledger: how long until the platform was whole again, and its own figures. */
@@ -342,8 +346,11 @@ export const soak: Scenario = {
     const sampling = sampleProcesses(context.platform, 10_000);
     const load = await openLoop(url, headers, rate, minutes * 60);
     const samples = await sampling.stop();
+    writeFileSync(join(context.workDir, 'soak-samples.json'), JSON.stringify(samples));
     const lagZeroAt = await caughtUp(context.platform.wiring.kafkaBrokers, 60_000);
-    const trend = slopes(samples, Math.min(60_000, (minutes * 60_000) / 4));
+    // Warm-up: JIT compilers, pools and caches reach their working size in minutes; a leak keeps
+    // growing after that, through the rest of an hour's run (50 minutes of looks).
+    const trend = slopes(samples, Math.min(10 * 60_000, (minutes * 60_000) / 4));
     const judged = minutes >= 30;
     const steep = Object.entries(trend.rssSlopeMbPerHour).filter(([, slope]) => slope >= 5);
     if (judged) for (const [name, slope] of steep) context.log(`  ${name}: RSS grows ${slope} MB per hour`);

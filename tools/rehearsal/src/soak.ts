@@ -7,9 +7,16 @@ export interface ProcessSample {
   process: string;
   at: number;
   rssMb: number;
-  /** Node processes: V8 heap in use, and open handles (sockets, timers, files). */
+  /** What the RSS is made of, from /proc: private memory (heaps, malloc) and mapped files (code, Kafka's indexes). */
+  anonMb?: number;
+  fileMb?: number;
+  /** Node processes: V8 heap in use and reserved, memory held outside it (Buffers), and open handles (sockets, timers, files). */
   heapMb?: number;
+  heapTotalMb?: number;
+  externalMb?: number;
   handles?: number;
+  /** Gateways: API requests shed so far, by reason (gateway_requests_shed_total). */
+  shed?: Record<string, number>;
 }
 
 export interface SoakSamples {
@@ -20,12 +27,14 @@ export interface SoakSamples {
 
 const MB = 1024 * 1024;
 
-/** Resident memory of a process the platform started but that serves no metrics (Kafka, HAProxy), from /proc. */
-function rssOf(pid: number | undefined): number | undefined {
+/** Resident memory of a process, whole and in its parts (private, file-backed), from /proc. */
+function residentOf(pid: number | undefined): { rssMb: number; anonMb: number; fileMb: number } | undefined {
   if (!pid) return undefined;
   try {
-    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb ? Number(kb) / 1024 : undefined;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const mb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) / 1024;
+    const resident = { rssMb: mb('VmRSS'), anonMb: mb('RssAnon'), fileMb: mb('RssFile') + mb('RssShmem') };
+    return Number.isNaN(resident.rssMb) ? undefined : resident;
   } catch {
     return undefined;
   }
@@ -50,8 +59,12 @@ export function sampleProcesses(platform: LocalPlatform, intervalMs: number): { 
           process: replica.name,
           at,
           rssMb: sumOf(metrics, 'process_resident_memory_bytes') / MB,
+          ...residentOf(replica.pid),
           heapMb: sumOf(metrics, 'nodejs_heap_size_used_bytes') / MB,
+          heapTotalMb: sumOf(metrics, 'nodejs_heap_size_total_bytes') / MB,
+          externalMb: sumOf(metrics, 'nodejs_external_memory_bytes') / MB,
           handles: sumOf(metrics, 'nodejs_active_handles_total'),
+          ...(replica.service === 'gateway' ? { shed: Object.fromEntries(metrics.filter((sample) => sample.name === 'gateway_requests_shed_total').map((sample) => [sample.labels['reason'], sample.value])) } : {}),
         });
       }
       const others: [string, number | undefined][] = [
@@ -59,8 +72,8 @@ export function sampleProcesses(platform: LocalPlatform, intervalMs: number): { 
         ['balancer', platform.balancer?.process.pid],
       ];
       for (const [name, pid] of others) {
-        const rss = rssOf(pid);
-        if (rss !== undefined) samples.processes.push({ process: name, at, rssMb: rss });
+        const resident = residentOf(pid);
+        if (resident) samples.processes.push({ process: name, at, ...resident });
       }
       const client = new pg.Client({ host: database.host, port: database.port, user: database.adminUser, database: database.name });
       try {
@@ -97,20 +110,42 @@ function slopePerHour(points: { at: number; value: number }[]): number {
 
 const round = (value: number) => Math.round(value * 10) / 10;
 
+/** The parts of a look whose trend is reported, beside the RSS itself. */
+const PARTS = ['anonMb', 'fileMb', 'heapMb', 'heapTotalMb', 'externalMb'] as const;
+
 /**
  * After the warm-up: each process's RSS and heap trend in MB per hour (a least-squares line
- * through its looks), its open handles and the database connections first and last.
+ * through its looks), the trend of each part of its memory (to tell V8's heap from malloc and
+ * mapped files when the RSS grows), its open handles and the database connections first and last.
  */
 export function slopes(samples: SoakSamples, warmUpMs: number) {
   const start = Math.min(...samples.processes.map((sample) => sample.at)) + warmUpMs;
   const settled = samples.processes.filter((sample) => sample.at >= start);
   const names = [...new Set(settled.map((sample) => sample.process))].sort();
   const of = (name: string) => settled.filter((sample) => sample.process === name);
-  const rssSlopeMbPerHour = Object.fromEntries(names.map((name) => [name, round(slopePerHour(of(name).map((sample) => ({ at: sample.at, value: sample.rssMb }))))]));
-  const heapSlopeMbPerHour = Object.fromEntries(names.filter((name) => of(name)[0]?.heapMb !== undefined).map((name) => [name, round(slopePerHour(of(name).map((sample) => ({ at: sample.at, value: sample.heapMb ?? 0 }))))]));
+  const trendOf = (name: string, part: 'rssMb' | (typeof PARTS)[number]) => round(slopePerHour(of(name).map((sample) => ({ at: sample.at, value: sample[part] ?? 0 }))));
+  const rssSlopeMbPerHour = Object.fromEntries(names.map((name) => [name, trendOf(name, 'rssMb')]));
+  const heapSlopeMbPerHour = Object.fromEntries(names.filter((name) => of(name)[0]?.heapMb !== undefined).map((name) => [name, trendOf(name, 'heapMb')]));
+  const partSlopesMbPerHour = Object.fromEntries(
+    names.map((name) => [name, Object.fromEntries(PARTS.filter((part) => of(name)[0]?.[part] !== undefined).map((part) => [part.replace(/Mb$/, ''), trendOf(name, part)]))]),
+  );
   const handles = Object.fromEntries(
     names.filter((name) => of(name)[0]?.handles !== undefined).map((name) => [name, { first: of(name)[0].handles, last: of(name).at(-1)?.handles }]),
   );
   const connections = samples.connections.filter((look) => look.at >= start);
-  return { rssSlopeMbPerHour, heapSlopeMbPerHour, handles, databaseConnections: { first: connections[0]?.byRole, last: connections.at(-1)?.byRole } };
+  // Shed by the gateways over the whole soak (the edge's own 503s are the failures not counted here).
+  const shedByGateways: Record<string, number> = {};
+  for (const name of new Set(samples.processes.filter((sample) => sample.shed).map((sample) => sample.process))) {
+    const looks = samples.processes.filter((sample) => sample.process === name && sample.shed);
+    for (const [reason, count] of Object.entries(looks.at(-1)?.shed ?? {})) shedByGateways[reason] = (shedByGateways[reason] ?? 0) + count - (looks[0].shed?.[reason] ?? 0);
+  }
+  return {
+    rssSlopeMbPerHour,
+    heapSlopeMbPerHour,
+    partSlopesMbPerHour,
+    rssMb: Object.fromEntries(names.map((name) => [name, { first: round(of(name)[0].rssMb), last: round(of(name).at(-1)?.rssMb ?? 0) }])),
+    handles,
+    shedByGateways,
+    databaseConnections: { first: connections[0]?.byRole, last: connections.at(-1)?.byRole },
+  };
 }
