@@ -171,7 +171,9 @@ async function main(): Promise<number> {
     for (const window of windows) {
       const records = traffic.recordsBetween(window.start, window.end);
       const ledger: LedgerTotals = tally(facts.filter((fact) => fact.order.acknowledgedAt >= window.start && fact.order.acknowledgedAt < window.end));
-      const failures = records.filter(failureIn(window.scenario));
+      const saturated = (record: RequestRecord) => record.shed && record.at < (window.outcome?.saturatedUntil ?? 0);
+      const failures = records.filter(failureIn(window.scenario)).filter((record) => !saturated(record));
+      const shedWhileSaturated = records.filter(saturated).length;
       const failed = failures.length + (window.outcome?.ownRequests?.failed ?? 0) + (window.error ? 1 : 0);
       results[window.scenario.name] = {
         ...window.outcome?.details,
@@ -185,6 +187,7 @@ async function main(): Promise<number> {
         ...(Object.keys(ledger.problems).length > 0 ? { problems: ledger.problems } : {}),
         ...(window.error ? { error: window.error } : {}),
         failures: summarize(failures),
+        ...(shedWhileSaturated > 0 ? { shedWhileMeasuringCapacity: shedWhileSaturated } : {}),
         ...(failures.length > 0 ? { firstFailures: failures.slice(0, 20).map((record) => ({ atSeconds: Math.round((record.at - window.start) / 100) / 10, op: record.op, status: record.status, ms: Math.round(record.ms), error: record.error })) } : {}),
       };
     }

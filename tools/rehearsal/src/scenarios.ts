@@ -31,6 +31,12 @@ export interface ScenarioOutcome {
   details?: Record<string, unknown>;
   /** Requests of the scenario's own load (overload), judged by the scenario. */
   ownRequests?: { requests: number; failed: number };
+  /**
+   * Until then the scenario saturated the platform on purpose (it measured its capacity): the
+   * traffic's requests shed meanwhile (503 or 429 with Retry-After) are the platform doing its job,
+   * counted apart, not as failures. Any other failure in that time still counts.
+   */
+  saturatedUntil?: number;
 }
 
 export interface Scenario {
@@ -341,6 +347,7 @@ export const soak: Scenario = {
     const customer = context.traffic.customers[1];
     const headers = () => ({ authorization: `Bearer ${customer.accessToken}` });
     const capacity = (await measureCapacity(url, headers(), 4)).perSecond;
+    const saturatedUntil = Date.now();
     const rate = Math.max(1, Math.round(capacity / 2));
     context.log(`  capacity ${Math.round(capacity)} req/s; ${rate} req/s for ${minutes} min, sampling every process every 10 s`);
     const sampling = sampleProcesses(context.platform, 10_000);
@@ -356,6 +363,7 @@ export const soak: Scenario = {
     if (judged) for (const [name, slope] of steep) context.log(`  ${name}: RSS grows ${slope} MB per hour`);
     return {
       recoverySeconds: 0,
+      saturatedUntil,
       ownRequests: { requests: load.sent, failed: load.failed + (judged ? steep.length : 0) },
       details: { minutes, offeredPerSecond: rate, admitted: load.admitted, shed: load.shed, admittedP99Ms: load.admittedP99Ms, lagZeroSecondsAfter: (lagZeroAt - Date.now()) / 1000, slopesJudged: judged, ...trend },
     };

@@ -25,11 +25,11 @@ describe('ControlledDelay', () => {
     expect(delay.shed(900, 1_700)).toBe(false);
   });
 
-  it('counts a request that waited at most a tenth of maxQueueMs as finding the queue empty', () => {
+  it('counts a request that waited at most half of maxQueueMs as finding the queue short', () => {
     const delay = new ControlledDelay(bounds);
-    expect(delay.shed(26, 0)).toBe(false);
+    expect(delay.shed(126, 0)).toBe(false);
     expect(delay.shed(300, 10)).toBe(true);
-    expect(delay.shed(25, 20)).toBe(false);
+    expect(delay.shed(125, 20)).toBe(false);
     expect(delay.shed(300, 30)).toBe(false);
   });
 

@@ -70,7 +70,7 @@ export class GatewayConfig extends BaseServiceConfig {
   ADMISSION_MAX_EVENT_LOOP_DELAY_MS: number = 500;
 
   /**
-   * Admission control: while a queue stands before this replica (no request has found it empty
+   * Admission control: while a queue stands before this replica (no request has found it short
    * for ADMISSION_QUEUE_INTERVAL_MS), an API request that waited longer than this between the
    * edge and this replica (the edge's `X-Request-Start` stamp) is shed the same way; 0 turns it off.
    */
@@ -80,7 +80,7 @@ export class GatewayConfig extends BaseServiceConfig {
   ADMISSION_MAX_QUEUE_MS: number = 250;
 
   /**
-   * Admission control: a queue that emptied within this long is a burst or a stall being worked
+   * Admission control: a queue that was short within this long is a burst or a stall being worked
    * off (a GC pause, a busy neighbour), not overload: its requests are shed only past this long.
    */
   @IsInt()
