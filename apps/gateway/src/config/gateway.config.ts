@@ -81,7 +81,8 @@ export class GatewayConfig extends BaseServiceConfig {
 
   /**
    * Admission control: a queue that was short within this long is a burst or a stall being worked
-   * off (a GC pause, a busy neighbour), not overload: its requests are shed only past this long.
+   * off (a GC pause, a busy neighbour), not overload: its requests are shed only past twice
+   * ADMISSION_MAX_QUEUE_MS.
    */
   @IsInt()
   @Min(0)
