@@ -21,7 +21,7 @@ void bootstrapService({
     sendSecurityHeaders(app);
     await allowBrowserOrigins(app, config.CORS_ORIGINS);
     // After CORS: a shed request's 503 and its Retry-After are readable by a browser too.
-    await admitWithinCapacity(app.getHttpAdapter().getInstance(), { maxInFlight: config.ADMISSION_MAX_IN_FLIGHT, targetLatencyMs: config.ADMISSION_TARGET_LATENCY_MS, maxEventLoopDelayMs: config.ADMISSION_MAX_EVENT_LOOP_DELAY_MS, maxQueueMs: config.ADMISSION_MAX_QUEUE_MS, queueIntervalMs: config.ADMISSION_QUEUE_INTERVAL_MS });
+    await admitWithinCapacity(app.getHttpAdapter().getInstance(), { maxInFlight: config.ADMISSION_MAX_IN_FLIGHT, targetLatencyMs: config.ADMISSION_TARGET_LATENCY_MS, maxEventLoopDelayMs: config.ADMISSION_MAX_EVENT_LOOP_DELAY_MS, maxQueueMs: config.ADMISSION_MAX_QUEUE_MS });
     serveApiDocs(app, app.get(TelemetryConfig).SERVICE_VERSION);
   },
 });

@@ -16,7 +16,7 @@ describe('admission control', () => {
     arrived = 0;
     held = new Promise((resolve) => (release = resolve));
     app = Fastify();
-    await admitWithinCapacity(app, { maxInFlight: 2, targetLatencyMs: 60_000, maxEventLoopDelayMs, maxQueueMs: 250, queueIntervalMs: 1_000 });
+    await admitWithinCapacity(app, { maxInFlight: 2, targetLatencyMs: 60_000, maxEventLoopDelayMs, maxQueueMs: 250 });
     app.get('/api/v1/slow', async () => {
       arrived++;
       await held;
@@ -74,18 +74,6 @@ describe('admission control', () => {
     expect((await fetch(url('/health/ready'), stamped(1_000))).status).toBe(200);
     expect((await fetch(url('/api/v1/slow'), stamped(20))).status).toBe(200);
     expect((await fetch(url('/api/v1/slow'))).status).toBe(200);
-  });
-
-  it('serves what waited through a stall once a request found the queue short, and sheds what waited far longer', async () => {
-    await start();
-    release();
-    const stamped = (agoMs: number) => ({ headers: { 'x-request-start': `t=${(Date.now() - agoMs) * 1_000}` } });
-
-    expect((await fetch(url('/api/v1/slow'), stamped(500))).status).toBe(503);
-    // Stamped ahead of this clock: it waited nothing, whatever the machine's own latency.
-    expect((await fetch(url('/api/v1/slow'), stamped(-1_000))).status).toBe(200);
-    expect((await fetch(url('/api/v1/slow'), stamped(350))).status).toBe(200);
-    expect((await fetch(url('/api/v1/slow'), stamped(1_500))).status).toBe(503);
   });
 
   it('never sheds probes, and does not count live streams', async () => {

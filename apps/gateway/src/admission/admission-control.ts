@@ -4,7 +4,6 @@ import { buildProblem, REQUEST_ID_HEADER, sendProblem } from '@platform/service-
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { performance } from 'node:perf_hooks';
 import { AdaptiveLimit } from './adaptive-limit';
-import { ControlledDelay } from './controlled-delay';
 import { queuedMs } from './request-start';
 
 /** API requests only: probes, metrics and the docs are never shed; live streams have their own per-user limit. */
@@ -18,10 +17,8 @@ export interface AdmissionLimits {
   targetLatencyMs: number;
   /** Mean event-loop delay (ms, over a second) past which the replica sheds: it is hopelessly short of CPU. */
   maxEventLoopDelayMs: number;
-  /** Milliseconds a request may have waited since the edge stamped it (`X-Request-Start`) and still be admitted while a queue stands; 0: not checked. */
+  /** Milliseconds a request may have waited since the edge stamped it (`X-Request-Start`) and still be admitted; 0: not checked. */
   maxQueueMs: number;
-  /** A queue not seen empty for this long stands; one that emptied within it is a burst or a stall being worked off, whose requests may wait this long (ControlledDelay). */
-  queueIntervalMs: number;
 }
 
 const isAdmissible = (request: FastifyRequest) => {
@@ -51,7 +48,6 @@ export async function admitWithinCapacity(fastify: FastifyInstance, limits: Admi
   const shed = counter('gateway_requests_shed_total', 'API requests answered 503 at once by admission control, by reason.', ['reason']);
   gauge('gateway_requests_in_flight', 'API requests this replica is working on (admission control counts these).', [], (metric) => metric.set(inFlight));
   gauge('gateway_admission_limit', 'API requests this replica admits at once now (the adaptive limit).', [], (metric) => metric.set(limit.current));
-  const delay = new ControlledDelay({ maxQueueMs: limits.maxQueueMs, intervalMs: limits.queueIntervalMs });
   const queueSeconds = histogram('gateway_request_queue_seconds', 'How long API requests waited between the edge (X-Request-Start) and this replica.', [], [0.001, 0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5]);
   const refuse = (request: FastifyRequest, reply: FastifyReply, reason: 'concurrency' | 'queue-time' | 'event-loop-delay') => {
     shed.inc({ reason });
@@ -67,7 +63,7 @@ export async function admitWithinCapacity(fastify: FastifyInstance, limits: Admi
     const queued = queuedMs(request.headers['x-request-start'], Date.now());
     if (queued !== undefined) {
       queueSeconds.observe(queued / 1000);
-      if (limits.maxQueueMs > 0 && delay.shed(queued, Date.now())) return refuse(request, reply, 'queue-time');
+      if (limits.maxQueueMs > 0 && queued > limits.maxQueueMs) return refuse(request, reply, 'queue-time');
     }
     if (inFlight >= limit.current) return refuse(request, reply, 'concurrency');
     inFlight++;

@@ -70,24 +70,13 @@ export class GatewayConfig extends BaseServiceConfig {
   ADMISSION_MAX_EVENT_LOOP_DELAY_MS: number = 500;
 
   /**
-   * Admission control: while a queue stands before this replica (no request has found it short
-   * for ADMISSION_QUEUE_INTERVAL_MS), an API request that waited longer than this between the
-   * edge and this replica (the edge's `X-Request-Start` stamp) is shed the same way; 0 turns it off.
+   * Admission control: an API request that waited longer than this between the edge and this
+   * replica (the edge's `X-Request-Start` stamp) is shed the same way; 0 turns it off.
    */
   @IsInt()
   @Min(0)
   @Max(60_000)
   ADMISSION_MAX_QUEUE_MS: number = 250;
-
-  /**
-   * Admission control: a queue that was short within this long is a burst or a stall being worked
-   * off (a GC pause, a busy neighbour), not overload: its requests are shed only past twice
-   * ADMISSION_MAX_QUEUE_MS.
-   */
-  @IsInt()
-  @Min(0)
-  @Max(60_000)
-  ADMISSION_QUEUE_INTERVAL_MS: number = 1_000;
 
   /** Extra attempts for idempotent methods, and POSTs with an Idempotency-Key, whose connection failed or was reset before any answer. */
   @IsInt()
