@@ -58,8 +58,7 @@ export function sampleProcesses(platform: LocalPlatform, intervalMs: number): { 
         samples.processes.push({
           process: replica.name,
           at,
-          rssMb: sumOf(metrics, 'process_resident_memory_bytes') / MB,
-          ...residentOf(replica.pid),
+          ...(residentOf(replica.pid) ?? { rssMb: sumOf(metrics, 'process_resident_memory_bytes') / MB }),
           heapMb: sumOf(metrics, 'nodejs_heap_size_used_bytes') / MB,
           heapTotalMb: sumOf(metrics, 'nodejs_heap_size_total_bytes') / MB,
           externalMb: sumOf(metrics, 'nodejs_external_memory_bytes') / MB,
@@ -110,8 +109,8 @@ function slopePerHour(points: { at: number; value: number }[]): number {
 
 const round = (value: number) => Math.round(value * 10) / 10;
 
-/** The parts of a look whose trend is reported, beside the RSS itself. */
-const PARTS = ['anonMb', 'fileMb', 'heapMb', 'heapTotalMb', 'externalMb'] as const;
+/** The parts of a look whose trend is reported, beside the RSS and the heap in use (heapSlopeMbPerHour). */
+const PARTS = ['anonMb', 'fileMb', 'heapTotalMb', 'externalMb'] as const;
 
 /**
  * After the warm-up: each process's RSS and heap trend in MB per hour (a least-squares line
@@ -123,7 +122,7 @@ export function slopes(samples: SoakSamples, warmUpMs: number) {
   const settled = samples.processes.filter((sample) => sample.at >= start);
   const names = [...new Set(settled.map((sample) => sample.process))].sort();
   const of = (name: string) => settled.filter((sample) => sample.process === name);
-  const trendOf = (name: string, part: 'rssMb' | (typeof PARTS)[number]) => round(slopePerHour(of(name).map((sample) => ({ at: sample.at, value: sample[part] ?? 0 }))));
+  const trendOf = (name: string, part: 'rssMb' | 'heapMb' | (typeof PARTS)[number]) => round(slopePerHour(of(name).map((sample) => ({ at: sample.at, value: sample[part] ?? 0 }))));
   const rssSlopeMbPerHour = Object.fromEntries(names.map((name) => [name, trendOf(name, 'rssMb')]));
   const heapSlopeMbPerHour = Object.fromEntries(names.filter((name) => of(name)[0]?.heapMb !== undefined).map((name) => [name, trendOf(name, 'heapMb')]));
   const partSlopesMbPerHour = Object.fromEntries(
