@@ -48,6 +48,8 @@ export interface ScenarioResult {
   lost: number;
   duplicated: number;
   recoverySeconds: number;
+  /** What failed, first ones first: the traffic's failed requests, then what the scenario judged failed. */
+  failedExamples: string[];
   [detail: string]: unknown;
 }
 
@@ -188,13 +190,19 @@ async function main(): Promise<number> {
         ...(window.error ? { error: window.error } : {}),
         failures: summarize(failures),
         ...(shedWhileSaturated > 0 ? { shedWhileMeasuringCapacity: shedWhileSaturated } : {}),
-        ...(failures.length > 0 ? { firstFailures: failures.slice(0, 20).map((record) => ({ atSeconds: Math.round((record.at - window.start) / 100) / 10, op: record.op, status: record.status, ms: Math.round(record.ms), error: record.error })) } : {}),
+        // What failed, in words, for the summary a CI log keeps (results.json stays on the machine).
+        failedExamples: [
+          ...(window.error ? [`error: ${window.error}`] : []),
+          ...failures.slice(0, 20).map((record) => `${((record.at - window.start) / 1000).toFixed(1)} s in: ${record.op} ${record.status || ''} ${record.error ?? ''} after ${Math.round(record.ms)} ms`.replace(/\s+/g, ' ')),
+          ...(window.outcome?.ownRequests?.examples ?? []),
+        ],
       };
     }
     const whole = tally(facts);
     log('');
     for (const [name, result] of Object.entries(results)) {
       log(`${name.padEnd(26)} requests ${String(result.requests).padStart(6)}  failed ${result.failed}  lost ${result.lost}  duplicated ${result.duplicated}  recovery ${result.recoverySeconds} s`);
+      for (const failure of result.failedExamples.slice(0, 5)) log(`  ${failure}`);
     }
     log(`${'whole run'.padEnd(26)} ${whole.acknowledged} acknowledged orders: lost ${whole.lost}, duplicated ${whole.duplicated}; settled in ${settledSeconds.toFixed(0)} s`);
     log(`  decision events published more than once (absorbed by the consumers' inboxes): ${topic.repeatedMessages}`);

@@ -29,8 +29,8 @@ export interface RehearsalContext {
 export interface ScenarioOutcome {
   recoverySeconds: number;
   details?: Record<string, unknown>;
-  /** Requests of the scenario's own load (overload), judged by the scenario. */
-  ownRequests?: { requests: number; failed: number };
+  /** Requests of the scenario's own load (overload), judged by the scenario; `examples` says what failed. */
+  ownRequests?: { requests: number; failed: number; examples?: string[] };
   /**
    * Until then the scenario saturated the platform on purpose (it measured its capacity): the
    * traffic's requests shed meanwhile (503 or 429 with Retry-After) are the platform doing its job,
@@ -103,7 +103,7 @@ export const kafkaFreeze: Scenario = {
     const notified = await notifiedBy(context, frozenAt, resumedAt, 120_000);
     return {
       recoverySeconds: (notified - resumedAt) / 1000,
-      ownRequests: { requests: probes, failed: unready.length + outOfRotation.length },
+      ownRequests: { requests: probes, failed: unready.length + outOfRotation.length, examples: [...unready, ...outOfRotation] },
       details: { frozenSeconds: (resumedAt - frozenAt) / 1000, readinessProbes: probes, notReadyAnswers: unready.slice(0, 20), outOfRotation },
     };
   },
@@ -141,9 +141,14 @@ export const overload: Scenario = {
     const recovered = await recoveredAt(url, headers, 60_000);
     const restarts = (await context.platform.replicaList()).reduce((sum, replica) => sum + replica.restarts, 0) - restartsBefore;
     const failed = load.failed + restarts + (load.admittedP99Ms > bound ? 1 : 0);
+    const examples = [
+      ...Object.entries(load.failures).map(([what, count]) => `${count} × ${what}`),
+      ...(restarts > 0 ? [`${restarts} replica restart(s)`] : []),
+      ...(load.admittedP99Ms > bound ? [`admitted p99 ${load.admittedP99Ms} ms over its ${bound} ms bound`] : []),
+    ];
     return {
       recoverySeconds: (recovered - stoppedAt) / 1000,
-      ownRequests: { requests: load.sent, failed },
+      ownRequests: { requests: load.sent, failed, examples },
       details: {
         capacityPerSecond: Math.round(busy.perSecond),
         busyP99Ms: busy.p99Ms,
@@ -270,7 +275,7 @@ export const kafkaLeaderLoss: Scenario = {
     return {
       recoverySeconds: (recovered - restartedAt) / 1000,
       details: { killed: { leaderOfMostPartitions: leader.node, controller }, notReady, totalSeconds: (recovered - started) / 1000 },
-      ownRequests: { requests: 0, failed: notReady.length },
+      ownRequests: { requests: 0, failed: notReady.length, examples: notReady },
     };
   },
 };
@@ -364,7 +369,11 @@ export const soak: Scenario = {
     return {
       recoverySeconds: 0,
       saturatedUntil,
-      ownRequests: { requests: load.sent, failed: load.failed + (judged ? steep.length : 0) },
+      ownRequests: {
+        requests: load.sent,
+        failed: load.failed + (judged ? steep.length : 0),
+        examples: [...Object.entries(load.failures).map(([what, count]) => `${count} × ${what}`), ...(judged ? steep.map(([name, slope]) => `${name}: RSS grows ${slope} MB per hour`) : [])],
+      },
       details: { minutes, offeredPerSecond: rate, admitted: load.admitted, shed: load.shed, admittedP99Ms: load.admittedP99Ms, lagZeroSecondsAfter: (lagZeroAt - Date.now()) / 1000, slopesJudged: judged, ...trend },
     };
   },

@@ -14,6 +14,8 @@ export interface ProcessSample {
   heapMb?: number;
   heapTotalMb?: number;
   externalMb?: number;
+  /** V8's reserved heap by space (new, old, code, large_object…): which of them grows. */
+  heapSpacesMb?: Record<string, number>;
   handles?: number;
   /** Gateways: API requests shed so far, by reason (gateway_requests_shed_total). */
   shed?: Record<string, number>;
@@ -62,6 +64,7 @@ export function sampleProcesses(platform: LocalPlatform, intervalMs: number): { 
           heapMb: sumOf(metrics, 'nodejs_heap_size_used_bytes') / MB,
           heapTotalMb: sumOf(metrics, 'nodejs_heap_size_total_bytes') / MB,
           externalMb: sumOf(metrics, 'nodejs_external_memory_bytes') / MB,
+          heapSpacesMb: Object.fromEntries(metrics.filter((sample) => sample.name === 'nodejs_heap_space_size_total_bytes').map((sample) => [sample.labels['space'], sample.value / MB])),
           handles: sumOf(metrics, 'nodejs_active_handles_total'),
           ...(replica.service === 'gateway' ? { shed: Object.fromEntries(metrics.filter((sample) => sample.name === 'gateway_requests_shed_total').map((sample) => [sample.labels['reason'], sample.value])) } : {}),
         });
@@ -128,6 +131,12 @@ export function slopes(samples: SoakSamples, warmUpMs: number) {
   const partSlopesMbPerHour = Object.fromEntries(
     names.map((name) => [name, Object.fromEntries(PARTS.filter((part) => of(name)[0]?.[part] !== undefined).map((part) => [part.replace(/Mb$/, ''), trendOf(name, part)]))]),
   );
+  // V8's reserved heap space by space, where the reserved heap grows (heapTotal's parts).
+  const heapSpaceSlopesMbPerHour = Object.fromEntries(
+    names
+      .filter((name) => of(name)[0]?.heapSpacesMb !== undefined)
+      .map((name) => [name, Object.fromEntries(Object.keys(of(name)[0].heapSpacesMb ?? {}).map((space) => [space, round(slopePerHour(of(name).map((sample) => ({ at: sample.at, value: sample.heapSpacesMb?.[space] ?? 0 }))))]))]),
+  );
   const handles = Object.fromEntries(
     names.filter((name) => of(name)[0]?.handles !== undefined).map((name) => [name, { first: of(name)[0].handles, last: of(name).at(-1)?.handles }]),
   );
@@ -142,6 +151,7 @@ export function slopes(samples: SoakSamples, warmUpMs: number) {
     rssSlopeMbPerHour,
     heapSlopeMbPerHour,
     partSlopesMbPerHour,
+    heapSpaceSlopesMbPerHour,
     rssMb: Object.fromEntries(names.map((name) => [name, { first: round(of(name)[0].rssMb), last: round(of(name).at(-1)?.rssMb ?? 0) }])),
     handles,
     shedByGateways,
