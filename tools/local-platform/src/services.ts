@@ -118,13 +118,18 @@ export const SERVICE_NODE_OPTIONS = ['--max-semi-space-size=8', '--max-old-space
 
 /**
  * The environment every service's process runs with beside its settings, here and in its image
- * (tools/docker/Dockerfile sets the same; a deployment test compares them).
+ * (tools/docker/Dockerfile sets the same; a deployment test compares them). All three tune glibc's
+ * malloc, which holds Node's memory outside V8's heap (docs/reliability.md, "The soak"):
  * - `MALLOC_ARENA_MAX=2`: glibc gives each thread that allocates (V8's compiler and GC helpers,
- *   libuv's pool) its own malloc arena, up to 8 per core, and keeps each arena's high-water mark;
- *   the rehearsal's soak saw the memory outside V8's heap climb in steps for as long as it ran.
- *   Two arenas is the usual setting for Node on glibc (docs/reliability.md, "The soak").
+ *   libuv's pool) its own malloc arena, up to 8 per core, and keeps each arena's high-water mark.
+ *   Two arenas is the usual setting for Node on glibc.
+ * - `MALLOC_MMAP_THRESHOLD_` and `MALLOC_TRIM_THRESHOLD_` at 128 KiB, glibc's own defaults, fixed:
+ *   left dynamic, each large block freed raises the threshold (up to 32 MiB), so later large blocks
+ *   come from the main heap, whose top is then seldom given back; the soak saw that heap step up
+ *   by 5–10 MB at a time for as long as it ran. Fixed, blocks over 128 KiB are mapped and unmapped
+ *   on their own and the heap's free top is returned.
  */
-export const SERVICE_RUNTIME_ENV = { MALLOC_ARENA_MAX: '2' } as const;
+export const SERVICE_RUNTIME_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' } as const;
 
 export function startServiceProcess(service: ServiceName, wiring: PlatformWiring, output: string | 'inherit', image: ServiceImage = distImage(service), name: string = service): ManagedProcess {
   const args = [...SERVICE_NODE_OPTIONS, ...(wiring.nodeArgs?.[service] ?? []), join(image.dir, 'main.js')];
