@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiClient as TypedApiClient } from '@platform/api-client';
 import type { Middleware } from 'openapi-fetch';
+import { admitted } from './admitted.ts';
 import { ContractViolation, type ApiResponse } from './api-client.ts';
 import type { OpenApiContract } from './openapi-contract.ts';
 import type { TestUser } from './users.ts';
@@ -41,14 +42,14 @@ export function answerOf(result: { data?: unknown; error?: unknown; response: Re
   return { status: result.response.status, headers: result.response.headers, body, text: body === undefined || body === '' ? '' : JSON.stringify(body) };
 }
 
-/** Registers a new user and logs in, through the typed client. Throws with the answer if either step fails. */
+/** Registers a new user and logs in, through the typed client (each waiting out a shed, see `admitted`). Throws with the answer if either step fails. */
 export async function signUp(api: TypedApiClient, overrides: { email?: string; displayName?: string } = {}): Promise<TestUser> {
   const email = overrides.email ?? `user-${randomUUID()}@e2e.example.com`;
   const password = `pw-${randomUUID()}`;
   const displayName = overrides.displayName ?? 'E2E User';
-  const registered = await api.POST('/api/v1/auth/register', { body: { email, password, displayName } });
+  const registered = await admitted(() => api.POST('/api/v1/auth/register', { body: { email, password, displayName } }), (result) => result.response);
   if (!registered.data) throw new Error(`register answered ${registered.response.status}: ${JSON.stringify(registered.error)}`);
-  const login = await api.POST('/api/v1/auth/login', { body: { email, password } });
+  const login = await admitted(() => api.POST('/api/v1/auth/login', { body: { email, password } }), (result) => result.response);
   if (!login.data) throw new Error(`login answered ${login.response.status}: ${JSON.stringify(login.error)}`);
   return { id: registered.data.id, email: registered.data.email, password, displayName, accessToken: login.data.accessToken, refreshToken: login.data.refreshToken };
 }

@@ -48,7 +48,7 @@ export interface ScenarioResult {
   lost: number;
   duplicated: number;
   recoverySeconds: number;
-  /** What failed, first ones first: the traffic's failed requests, then what the scenario judged failed. */
+  /** What failed: the scenario's own error, the traffic's first twenty failed requests, then what the scenario judged failed. */
   failedExamples: string[];
   [detail: string]: unknown;
 }
@@ -193,7 +193,7 @@ async function main(): Promise<number> {
         // What failed, in words, for the summary a CI log keeps (results.json stays on the machine).
         failedExamples: [
           ...(window.error ? [`error: ${window.error}`] : []),
-          ...failures.slice(0, 20).map((record) => `${((record.at - window.start) / 1000).toFixed(1)} s in: ${record.op} ${record.status || ''} ${record.error ?? ''} after ${Math.round(record.ms)} ms`.replace(/\s+/g, ' ')),
+          ...failures.slice(0, 20).map((record) => `${((record.at - window.start) / 1000).toFixed(1)} s in: ${describe(record)} after ${Math.round(record.ms)} ms`),
           ...(window.outcome?.ownRequests?.examples ?? []),
         ],
       };
@@ -235,11 +235,14 @@ async function deleteAnOrder(platform: LocalPlatform, traffic: Traffic): Promise
   }
 }
 
+/** A request in words: its operation, status and error ("read 503 GATEWAY.OVERLOADED"). */
+const describe = (record: RequestRecord) => `${record.op} ${record.status || ''} ${record.error ?? ''}`.replace(/\s+/g, ' ').trim();
+
 /** Failed requests by operation and status (or error), for the results file. */
 function summarize(records: RequestRecord[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const record of records) {
-    const key = `${record.op} ${record.status || ''} ${record.error ?? ''}`.replace(/\s+/g, ' ').trim();
+    const key = describe(record);
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;

@@ -103,7 +103,7 @@ export const kafkaFreeze: Scenario = {
     const notified = await notifiedBy(context, frozenAt, resumedAt, 120_000);
     return {
       recoverySeconds: (notified - resumedAt) / 1000,
-      ownRequests: { requests: probes, failed: unready.length + outOfRotation.length, examples: [...unready, ...outOfRotation] },
+      ownRequests: { requests: probes, failed: unready.length + outOfRotation.length, examples: [...unready.slice(0, 20), ...outOfRotation] },
       details: { frozenSeconds: (resumedAt - frozenAt) / 1000, readinessProbes: probes, notReadyAnswers: unready.slice(0, 20), outOfRotation },
     };
   },
@@ -122,6 +122,9 @@ export function roll(service: ServiceName): Scenario {
     },
   };
 }
+
+/** An open loop's failed requests by kind, in words ("3 × 502"). */
+const inWords = (failures: Record<string, number>) => Object.entries(failures).map(([what, count]) => `${count} × ${what}`);
 
 /** Three times the measured capacity, open loop, at the edge: the excess must be shed fast and nothing may break. */
 export const overload: Scenario = {
@@ -142,7 +145,7 @@ export const overload: Scenario = {
     const restarts = (await context.platform.replicaList()).reduce((sum, replica) => sum + replica.restarts, 0) - restartsBefore;
     const failed = load.failed + restarts + (load.admittedP99Ms > bound ? 1 : 0);
     const examples = [
-      ...Object.entries(load.failures).map(([what, count]) => `${count} × ${what}`),
+      ...inWords(load.failures),
       ...(restarts > 0 ? [`${restarts} replica restart(s)`] : []),
       ...(load.admittedP99Ms > bound ? [`admitted p99 ${load.admittedP99Ms} ms over its ${bound} ms bound`] : []),
     ];
@@ -365,14 +368,15 @@ export const soak: Scenario = {
     const trend = slopes(samples, Math.min(10 * 60_000, (minutes * 60_000) / 4));
     const judged = minutes >= 30;
     const steep = Object.entries(trend.rssSlopeMbPerHour).filter(([, slope]) => slope >= 5);
-    if (judged) for (const [name, slope] of steep) context.log(`  ${name}: RSS grows ${slope} MB per hour`);
+    const tooSteep = judged ? steep.map(([name, slope]) => `${name}: RSS grows ${slope} MB per hour`) : [];
+    for (const line of tooSteep) context.log(`  ${line}`);
     return {
       recoverySeconds: 0,
       saturatedUntil,
       ownRequests: {
         requests: load.sent,
         failed: load.failed + (judged ? steep.length : 0),
-        examples: [...Object.entries(load.failures).map(([what, count]) => `${count} × ${what}`), ...(judged ? steep.map(([name, slope]) => `${name}: RSS grows ${slope} MB per hour`) : [])],
+        examples: [...inWords(load.failures), ...tooSteep],
       },
       details: { minutes, offeredPerSecond: rate, admitted: load.admitted, shed: load.shed, admittedP99Ms: load.admittedP99Ms, lagZeroSecondsAfter: (lagZeroAt - Date.now()) / 1000, slopesJudged: judged, ...trend },
     };

@@ -125,7 +125,8 @@ export function slopes(samples: SoakSamples, warmUpMs: number) {
   const settled = samples.processes.filter((sample) => sample.at >= start);
   const names = [...new Set(settled.map((sample) => sample.process))].sort();
   const of = (name: string) => settled.filter((sample) => sample.process === name);
-  const trendOf = (name: string, part: 'rssMb' | 'heapMb' | (typeof PARTS)[number]) => round(slopePerHour(of(name).map((sample) => ({ at: sample.at, value: sample[part] ?? 0 }))));
+  const trendBy = (name: string, value: (sample: ProcessSample) => number | undefined) => round(slopePerHour(of(name).map((sample) => ({ at: sample.at, value: value(sample) ?? 0 }))));
+  const trendOf = (name: string, part: 'rssMb' | 'heapMb' | (typeof PARTS)[number]) => trendBy(name, (sample) => sample[part]);
   const rssSlopeMbPerHour = Object.fromEntries(names.map((name) => [name, trendOf(name, 'rssMb')]));
   const heapSlopeMbPerHour = Object.fromEntries(names.filter((name) => of(name)[0]?.heapMb !== undefined).map((name) => [name, trendOf(name, 'heapMb')]));
   const partSlopesMbPerHour = Object.fromEntries(
@@ -135,7 +136,7 @@ export function slopes(samples: SoakSamples, warmUpMs: number) {
   const heapSpaceSlopesMbPerHour = Object.fromEntries(
     names
       .filter((name) => of(name)[0]?.heapSpacesMb !== undefined)
-      .map((name) => [name, Object.fromEntries(Object.keys(of(name)[0].heapSpacesMb ?? {}).map((space) => [space, round(slopePerHour(of(name).map((sample) => ({ at: sample.at, value: sample.heapSpacesMb?.[space] ?? 0 }))))]))]),
+      .map((name) => [name, Object.fromEntries(Object.keys(of(name)[0].heapSpacesMb ?? {}).map((space) => [space, trendBy(name, (sample) => sample.heapSpacesMb?.[space])]))]),
   );
   const handles = Object.fromEntries(
     names.filter((name) => of(name)[0]?.handles !== undefined).map((name) => [name, { first: of(name)[0].handles, last: of(name).at(-1)?.handles }]),
