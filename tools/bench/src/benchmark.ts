@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import pg from 'pg';
-import { freePort, LocalPlatform, REPO_ROOT, scrape, SERVICE_NAMES, serviceDatabaseUrl, sleep, postgresFromEnvironment, sumOf, type DatabaseOptions, type ServiceName } from '@platform/local-platform';
+import { CONSUMER_RUNTIME_ENV, freePort, LocalPlatform, REPO_ROOT, scrape, SERVICE_NAMES, serviceDatabaseUrl, sleep, postgresFromEnvironment, sumOf, type DatabaseOptions, type ServiceName } from '@platform/local-platform';
 import { BarePipeline } from './bare-pipeline/index.ts';
 import { forkBareProxy } from './bare-proxy.ts';
 import { combineTurns, fixedRate, saturate, steadyRate, turnOrder, type LoadResult } from './load.ts';
@@ -25,7 +25,7 @@ const EVENT_RATE = 50;
 /** Turns per pipeline and rate in the event-latency section. */
 const EVENT_TURNS = 2;
 const PROFILE = process.env['BENCH_PROFILE'] === '1';
-/** `events`: only the event-latency section (with the bare pipeline), for work on the event path. */
+/** `events`: only the event-latency section (with the bare pipeline), for work on the event path; `malloc`: only the malloc thresholds' cost. */
 const ONLY = process.env['BENCH_ONLY'];
 /** The Redis the gateway's rate limits use in one comparison (the machine's; Kubernetes and compose run one). */
 const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
@@ -217,14 +217,7 @@ async function gatewaysSideBySide<K extends string>(
 ): Promise<Record<K, SideBySide>> {
   const names = Object.keys(variants) as K[];
   const urls = {} as Record<K, string>;
-  for (const name of names) {
-    platform.setServiceEnv('gateway', variants[name]);
-    try {
-      urls[name] = await platform.startReplica('gateway');
-    } finally {
-      platform.setServiceEnv('gateway', Object.fromEntries(Object.keys(variants[name]).map((key) => [key, undefined])));
-    }
-  }
+  for (const name of names) urls[name] = await platform.startReplicaWith('gateway', variants[name]);
   for (const name of names) await saturate({ url: `${urls[name]}${run.read}`, ...run.load, duration: 5 });
   const totals = Object.fromEntries(names.map((name) => [name, { rps: 0, cpuSeconds: 0, requests: 0, cpuMicrosByTurn: [] as number[] }])) as Record<K, { rps: number; cpuSeconds: number; requests: number; cpuMicrosByTurn: number[] }>;
   for (let turn = 0; turn < run.turns; turn++) {
@@ -243,6 +236,30 @@ async function gatewaysSideBySide<K extends string>(
   return Object.fromEntries(
     names.map((name) => [name, { rps: totals[name].rps, cpuMicros: (1e6 * totals[name].cpuSeconds) / Math.max(totals[name].requests, 1), cpuMicrosByTurn: totals[name].cpuMicrosByTurn }]),
   ) as Record<K, SideBySide>;
+}
+
+/** Turns of each variant in the malloc-thresholds comparison. */
+const MALLOC_TURNS = 6;
+
+/**
+ * What glibc's mmap and trim thresholds fixed at 128 KiB would cost the gateway (CONSUMER_RUNTIME_ENV:
+ * the services that consume Kafka run with them, which keeps their memory flat in the soak; the
+ * gateway runs with glibc's dynamic ones): two gateways side by side, one as deployed and one with
+ * the thresholds fixed, saturated in alternating turns; the cost is the median over the turns of CPU
+ * per request, fixed over dynamic.
+ */
+async function measureMallocThresholds(platform: LocalPlatform, run: { read: string; headers: Record<string, string> }, report: string[]) {
+  const { fixed, dynamic } = await gatewaysSideBySide(
+    platform,
+    { dynamic: {}, fixed: { ...CONSUMER_RUNTIME_ENV } },
+    { read: run.read, load: { connections: CONNECTIONS, headers: run.headers }, turnSeconds: DURATION / 2, turns: MALLOC_TURNS },
+  );
+  const costByTurn = fixed.cpuMicrosByTurn.map((micros, turn) => micros / dynamic.cpuMicrosByTurn[turn] - 1);
+  const cost = median(costByTurn);
+  report.push('', `glibc's malloc thresholds fixed (as the Kafka consumers run) vs dynamic (as the gateway runs), gateway read, CPU per request, ${MALLOC_TURNS} alternating turns`);
+  report.push(`  dynamic ${dynamic.cpuMicrosByTurn.map((micros) => fmt(micros, 0)).join(' / ')} µs, fixed ${fixed.cpuMicrosByTurn.map((micros) => fmt(micros, 0)).join(' / ')} µs; req/s dynamic ${fmt(dynamic.rps, 0)}, fixed ${fmt(fixed.rps, 0)}`);
+  report.push(`  cost of fixed per turn ${costByTurn.map(pct).join(' / ')}, median ${pct(cost)}`);
+  return { cost, costByTurn, fixedCpuMicrosByTurn: fixed.cpuMicrosByTurn, dynamicCpuMicrosByTurn: dynamic.cpuMicrosByTurn, fixedRps: fixed.rps, dynamicRps: dynamic.rps };
 }
 
 /**
@@ -393,6 +410,11 @@ async function main(): Promise<void> {
     }
     const readVia = { direct: `${platform.url('order-service')}${read}`, bare: `http://127.0.0.1:${bare}${read}`, gateway: `${platform.url('gateway')}${read}` };
 
+    if (ONLY === 'malloc') {
+      const mallocThresholds = await measureMallocThresholds(platform, { read, headers: auth }, report);
+      writeFileSync(join(work, 'results.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), mallocThresholds }, null, 2)}\n`);
+      return;
+    }
     if (ONLY === 'events') {
       const eventLatency = await measureEvents({ platform, database, barePipeline, api, headers: { ...auth, ...json }, body: orderBody, mailed: mails.messageIds, report });
       writeFileSync(join(work, 'results.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), targets: TARGETS, eventLatency }, null, 2)}\n`);
@@ -511,6 +533,8 @@ async function main(): Promise<void> {
         : `  in the process ${fmt(rateLimits.memoryRps, 0)} req/s, ${fmt(rateLimits.memoryCpuMicros, 0)} µs CPU per request; in Redis ${fmt(rateLimits.redisRps, 0)} req/s, ${fmt(rateLimits.redisCpuMicros, 0)} µs = ${pct(rateLimits.redisRatio)}`,
     );
 
+    const mallocThresholds = await measureMallocThresholds(platform, { read, headers: auth }, report);
+
     // 5. Memory and cold start (process start to /health/ready answering 200).
     const memory: Record<string, { idleRssMb: number; loadedRssMb: number; coldStartS: number }> = {};
     report.push('', `service                  idle RSS MB (≤ ${TARGETS.idleRssMb})   loaded RSS MB (≤ ${TARGETS.loadedRssMb})   cold start s (≤ ${TARGETS.coldStartS})`);
@@ -552,6 +576,7 @@ async function main(): Promise<void> {
         },
         tracing: { cost: tracingCost, costByTurn: tracingCostByTurn, offCpuMicrosByTurn: tracing.off.cpuMicrosByTurn, onCpuMicrosByTurn: tracing.on.cpuMicrosByTurn, offRps: tracing.off.rps, onRps: tracing.on.rps },
         rateLimits,
+        mallocThresholds,
       },
       writePath: {
         gatewayOrdersPerSecond: writes.requests.average,

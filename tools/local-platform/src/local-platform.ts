@@ -225,6 +225,20 @@ export class LocalPlatform {
   }
 
   /**
+   * A replica started with `env` over its service's environment (a variable set to undefined is
+   * left out), a variant beside the others; the service's next starts are as before.
+   */
+  async startReplicaWith(service: ServiceName, env: NodeJS.ProcessEnv): Promise<string> {
+    const before = this.wiring.extraEnv?.[service];
+    this.setServiceEnv(service, env);
+    try {
+      return await this.startReplica(service);
+    } finally {
+      this.wiring.extraEnv = { ...this.wiring.extraEnv, [service]: before };
+    }
+  }
+
+  /**
    * Another instance of a service on ports of its own, sharing database, Kafka and consumer group.
    * Resolves with the replica's client URL.
    */
