@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deadLetterTopic, EventCatalog, Topics } from '@platform/contracts';
-import { REPO_ROOT, SERVICE_NODE_OPTIONS, SERVICE_RUNTIME_ENV } from '@platform/local-platform';
+import { CONSUMER_RUNTIME_ENV, REPO_ROOT, runtimeEnv, SERVICE_NODE_OPTIONS, SERVICE_RUNTIME_ENV } from '@platform/local-platform';
 import Ajv2019 from 'ajv/dist/2019';
 import { parse } from 'yaml';
 import { type Manifest, modelFor, OVERLAYS, releaseVersion, render, schemaProblems, SERVICES, WITH_DATABASE } from './support/kubernetes';
@@ -334,6 +334,17 @@ describe('deployment artifacts', () => {
       }
     });
 
+    it('gives each service the allocator settings the local runner gives it beyond the image\'s, as Kubernetes does (the soak measures those)', () => {
+      const { services } = compose();
+      const beyondImage = (env: Record<string, unknown>) => Object.fromEntries(Object.keys(CONSUMER_RUNTIME_ENV).filter((name) => env[name] !== undefined).map((name) => [name, String(env[name])]));
+      for (const service of SERVICES) {
+        const local = beyondImage(runtimeEnv(service));
+        const k8s = beyondImage(settingsOf(rendered.get(`apps/${service}`)!, deployments(`apps/${service}`)[0]));
+        expect({ service, compose: beyondImage(services[service].environment), k8s }).toEqual({ service, compose: local, k8s: local });
+      }
+      expect(beyondImage(runtimeEnv('order-service'))).toEqual(CONSUMER_RUNTIME_ENV);
+    });
+
     it('runs the core platform by default, a mail catcher for notification-service, and Prometheus + Grafana in the observability profile', () => {
       const { services } = compose();
       const core = Object.entries(services).filter(([, definition]: [string, any]) => !definition.profiles).map(([name]) => name);
@@ -421,6 +432,8 @@ describe('deployment artifacts', () => {
       const [, quoted, bare] = /NODE_OPTIONS=(?:"([^"]*)"|(\S+))/.exec(dockerfile()) ?? [];
       expect((quoted ?? bare)?.split(' ')).toEqual(SERVICE_NODE_OPTIONS);
       for (const [name, value] of Object.entries(SERVICE_RUNTIME_ENV)) expect(dockerfile()).toMatch(new RegExp(`^\\s*${name}=${value}\\b`, 'm'));
+      // The Kafka consumers' malloc thresholds are theirs alone (their k8s config.env and compose, checked above), not the image's.
+      for (const name of Object.keys(CONSUMER_RUNTIME_ENV)) expect(dockerfile()).not.toMatch(new RegExp(`^\\s*${name}=`, 'm'));
       // No compile cache: ~15 MB resident per process for 0.1-0.5 s of start-up (tools/local-platform services.ts).
       expect(dockerfile()).not.toMatch(/NODE_COMPILE_CACHE/);
     });

@@ -65,7 +65,7 @@ export function serviceEnv(service: ServiceName, wiring: PlatformWiring, image: 
   const common = {
     ...(image.version !== 'dev' ? { SERVICE_VERSION: image.version } : {}),
     ...inherited,
-    ...SERVICE_RUNTIME_ENV,
+    ...runtimeEnv(service),
     PATH: process.env['PATH'],
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
@@ -117,19 +117,29 @@ export function runMigrations(service: DatabaseService, database: DatabaseOption
 export const SERVICE_NODE_OPTIONS = ['--max-semi-space-size=8', '--max-old-space-size=128'];
 
 /**
- * The environment every service's process runs with beside its settings, here and in its image
- * (tools/docker/Dockerfile sets the same; a deployment test compares them). All three tune glibc's
- * malloc, which holds Node's memory outside V8's heap (docs/reliability.md, "The soak"):
- * - `MALLOC_ARENA_MAX=2`: glibc gives each thread that allocates (V8's compiler and GC helpers,
- *   libuv's pool) its own malloc arena, up to 8 per core, and keeps each arena's high-water mark.
- *   Two arenas is the usual setting for Node on glibc.
- * - `MALLOC_MMAP_THRESHOLD_` and `MALLOC_TRIM_THRESHOLD_` at 128 KiB, glibc's own defaults, fixed:
- *   left dynamic, each large block freed raises the threshold (up to 32 MiB), so later large blocks
- *   come from the main heap, whose top is then seldom given back; in the soak that heap stepped up
- *   2–7 MB at a time (8 → 17 MB in 20 minutes) for as long as it ran. Fixed, blocks over 128 KiB are mapped and unmapped
- *   on their own and the heap's free top is returned.
+ * The environment a service's process runs with beside its settings, here and in its image or
+ * manifests (a deployment test compares them). It tunes glibc's malloc, which holds Node's memory
+ * outside V8's heap (docs/reliability.md, "The soak"):
+ * - `MALLOC_ARENA_MAX=2`, every service (the image's `ENV`): glibc gives each thread that allocates
+ *   (V8's compiler and GC helpers, libuv's pool) its own malloc arena, up to 8 per core, and keeps
+ *   each arena's high-water mark. Two arenas is the usual setting for Node on glibc.
+ * - `MALLOC_MMAP_THRESHOLD_` and `MALLOC_TRIM_THRESHOLD_` at 128 KiB, glibc's own defaults, fixed,
+ *   in the services that consume Kafka (order-service, notification-service: their k8s config.env
+ *   and compose). Left dynamic, each large block freed raises the thresholds, up to 32 MiB, so later
+ *   large blocks come from the main heap, whose top is then seldom given back; in the soak that heap
+ *   stepped up 2–7 MB at a time (8 → 17 MB in 20 minutes) for as long as it ran. Fixed, blocks over
+ *   128 KiB are mapped and unmapped on their own and the heap's free top is returned. Not in the
+ *   gateway or user-service: their memory was flat without them, and with them the gateway's CPU per
+ *   request rose 5–30 % (`BENCH_ONLY=malloc ./platform bench`).
  */
-export const SERVICE_RUNTIME_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' } as const;
+export const SERVICE_RUNTIME_ENV = { MALLOC_ARENA_MAX: '2' } as const;
+export const CONSUMER_RUNTIME_ENV = { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' } as const;
+/** The services that consume Kafka (the others publish or call). */
+export const CONSUMER_SERVICES: readonly ServiceName[] = ['order-service', 'notification-service'];
+
+export function runtimeEnv(service: ServiceName): Record<string, string> {
+  return { ...SERVICE_RUNTIME_ENV, ...(CONSUMER_SERVICES.includes(service) ? CONSUMER_RUNTIME_ENV : {}) };
+}
 
 export function startServiceProcess(service: ServiceName, wiring: PlatformWiring, output: string | 'inherit', image: ServiceImage = distImage(service), name: string = service): ManagedProcess {
   const args = [...SERVICE_NODE_OPTIONS, ...(wiring.nodeArgs?.[service] ?? []), join(image.dir, 'main.js')];
