@@ -195,13 +195,17 @@ export class Balancer {
     for (const backend of backendsOf(this.frontend(name))) await this.command(`disable server be_${backend}/${server}`);
   }
 
-  /** Removes a server for good; connections still open to it are cut. */
+  /** Removes a server for good; connections still open to it are cut. Moot once the balancer stops (its proxies refuse, then its socket is gone). */
   async remove(name: string, server: string): Promise<void> {
-    for (const backend of backendsOf(this.frontend(name))) {
-      if (this.stopped) return;
-      await this.command(`disable server be_${backend}/${server}`);
-      await this.command(`shutdown sessions server be_${backend}/${server}`);
-      await waitFor(`${server} to have no connections`, async () => this.stopped || /Server deleted/.test(await this.command(`del server be_${backend}/${server}`, null)), 120_000, 500);
+    try {
+      for (const backend of backendsOf(this.frontend(name))) {
+        if (this.stopped) return;
+        await this.command(`disable server be_${backend}/${server}`);
+        await this.command(`shutdown sessions server be_${backend}/${server}`);
+        await waitFor(`${server} to have no connections`, async () => this.stopped || /Server deleted/.test(await this.command(`del server be_${backend}/${server}`, null)), 120_000, 500);
+      }
+    } catch (error) {
+      if (!this.stopped) throw error;
     }
   }
 
