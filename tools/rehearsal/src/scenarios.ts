@@ -344,10 +344,17 @@ export const crashLoop: Scenario = {
   },
 };
 
+/** The share of the soak's own requests that may be shed (a stall of the machine), beyond which half capacity was not served. */
+const SOAK_MAX_SHED = 0.01;
+
 /** Half the measured capacity for a long while: memory, handles and connections must stay flat. */
 export const soak: Scenario = {
   name: 'soak',
-  proves: 'half the measured capacity for REHEARSE_SOAK_MINUTES (CI 3, by hand 60): RSS and heap of every process flat after warm-up, consumer lag 0 at the end, no growth in open handles or database connections',
+  proves: 'half the measured capacity for REHEARSE_SOAK_MINUTES (CI 3, by hand 60): RSS and heap of every process flat after warm-up, consumer lag 0 at the end, no growth in open handles or database connections, at most 1 % of its load shed',
+  // A moment's stall of this shared machine makes the gateway shed what waited past its queue bound
+  // (503 with Retry-After, the designed answer): counted (shedByGateways), not a failure, unless
+  // more than SOAK_MAX_SHED of the soak's own load is shed, which would be half capacity not served.
+  expects: { shed: true },
   async run(context) {
     const minutes = Number(process.env['REHEARSE_SOAK_MINUTES'] ?? (context.ci ? 3 : 60));
     const url = `${context.platform.url('gateway')}/api/v1/users/me`;
@@ -369,14 +376,16 @@ export const soak: Scenario = {
     const judged = minutes >= 30;
     const steep = Object.entries(trend.rssSlopeMbPerHour).filter(([, slope]) => slope >= 5);
     const tooSteep = judged ? steep.map(([name, slope]) => `${name}: RSS grows ${slope} MB per hour`) : [];
-    for (const line of tooSteep) context.log(`  ${line}`);
+    const shedShare = load.shed / Math.max(1, load.sent);
+    const tooMuchShed = shedShare > SOAK_MAX_SHED ? [`shed ${(100 * shedShare).toFixed(1)} % of its ${load.sent} requests at half capacity (at most ${100 * SOAK_MAX_SHED} %)`] : [];
+    for (const line of [...tooSteep, ...tooMuchShed]) context.log(`  ${line}`);
     return {
       recoverySeconds: 0,
       saturatedUntil,
       ownRequests: {
         requests: load.sent,
-        failed: load.failed + (judged ? steep.length : 0),
-        examples: [...inWords(load.failures), ...tooSteep],
+        failed: load.failed + (judged ? steep.length : 0) + tooMuchShed.length,
+        examples: [...inWords(load.failures), ...tooSteep, ...tooMuchShed],
       },
       details: { minutes, offeredPerSecond: rate, admitted: load.admitted, shed: load.shed, admittedP99Ms: load.admittedP99Ms, lagZeroSecondsAfter: (lagZeroAt - Date.now()) / 1000, slopesJudged: judged, ...trend },
     };
