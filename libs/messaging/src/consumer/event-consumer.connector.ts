@@ -1,6 +1,6 @@
 import { Inject, Injectable, type INestApplication } from '@nestjs/common';
 import type { NestMicroservice } from '@nestjs/microservices';
-import { AppTransport, SERVICE, type ServiceIdentity, type TransportConnector } from '@platform/service-kit';
+import { AppTransport, DatabaseConfig, SERVICE, type ServiceIdentity, type TransportConnector } from '@platform/service-kit';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { MessagingConfig } from '../config/messaging.config';
@@ -18,11 +18,12 @@ export class EventConsumerConnector implements TransportConnector {
     @Inject(SERVICE) private readonly service: ServiceIdentity,
     private readonly config: MessagingConfig,
     private readonly dataSource: DataSource,
+    private readonly database: DatabaseConfig,
     private readonly timeline: EventTimeline,
   ) {}
 
   connect(app: INestApplication): void {
-    const server = new KafkaEventServer({ kafka: this.kafka, consumerGroup: this.service.name, schema: this.service.schema as string, dataSource: this.dataSource, config: this.config, timeline: this.timeline });
+    const server = new KafkaEventServer({ kafka: this.kafka, consumerGroup: this.service.name, schema: this.service.schema as string, dataSource: this.dataSource, poolMax: this.database.DATABASE_POOL_MAX, config: this.config, timeline: this.timeline });
     // Deferred so the filter can be registered first; then initialised the way Nest does it for a
     // hybrid app (the app's lifecycle hooks already run once, they must not run again).
     const microservice = app.connectMicroservice({ strategy: server }, { inheritAppConfig: false, deferInitialization: true }) as NestMicroservice;

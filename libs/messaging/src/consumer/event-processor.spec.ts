@@ -7,6 +7,7 @@ import type { Inbox } from '../inbox/inbox';
 import type { EventTimeline } from '../timeline/event-timeline';
 import type { EventContext } from './event-context';
 import { EventProcessor, MAX_EVENTS_PER_TRANSACTION, type EventHandler } from './event-processor';
+import { TransactionSlots } from './transaction-slots';
 
 const USER = '11111111-1111-4111-8111-111111111111';
 
@@ -64,6 +65,7 @@ describe('EventProcessor', () => {
   function processor(): EventProcessor {
     return new EventProcessor('test-group', (key) => handlers.get(key), {
       dataSource: dataSource as unknown as DataSource,
+      slots: new TransactionSlots(1),
       inbox: inbox as unknown as Inbox,
       deadLetters: deadLetters as unknown as DeadLetterPublisher,
       config,

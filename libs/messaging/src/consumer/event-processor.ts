@@ -10,6 +10,7 @@ import { EventRetries } from './event-retries';
 import { inConsumerSpan } from './event-span';
 import { decodeStep, type EventHandler, type EventStep } from './event-step';
 import { EventTransactions } from './event-transactions';
+import type { TransactionSlots } from './transaction-slots';
 import { isRejection } from './failure';
 
 export type { EventHandler } from './event-step';
@@ -38,7 +39,7 @@ export class EventProcessor {
   constructor(
     private readonly group: string,
     private readonly handlerFor: (key: string) => EventHandler | undefined,
-    private readonly deps: { dataSource: DataSource; inbox: Inbox; deadLetters: DeadLetterPublisher; config: MessagingConfig; isRunning: () => boolean; timeline: EventTimeline },
+    private readonly deps: { dataSource: DataSource; slots: TransactionSlots; inbox: Inbox; deadLetters: DeadLetterPublisher; config: MessagingConfig; isRunning: () => boolean; timeline: EventTimeline },
   ) {
     this.transactions = new EventTransactions(group, deps);
     this.retries = new EventRetries(group, { ...deps, transactions: this.transactions });

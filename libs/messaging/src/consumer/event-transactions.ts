@@ -6,19 +6,22 @@ import { consumerMetrics } from './consumer-metrics';
 import { EventContext } from './event-context';
 import { inConsumerSpan } from './event-span';
 import type { EventStep } from './event-step';
+import type { TransactionSlots } from './transaction-slots';
 
 export class ShuttingDownError extends Error {}
 
 /**
  * Handlers run in a transaction that also records each event id in the inbox, so a redelivered or
- * replayed event changes nothing: several events in one transaction, or one.
+ * replayed event changes nothing: several events in one transaction, or one. Every transaction
+ * takes one of the consumer's slots first (`TransactionSlots`), so the consumer never holds more
+ * than its share of the pool.
  */
 export class EventTransactions {
   private readonly logger = new Logger(EventTransactions.name);
 
   constructor(
     private readonly group: string,
-    private readonly deps: { dataSource: DataSource; inbox: Inbox; timeline: EventTimeline; isRunning: () => boolean },
+    private readonly deps: { dataSource: DataSource; slots: TransactionSlots; inbox: Inbox; timeline: EventTimeline; isRunning: () => boolean },
   ) {}
 
   /**
@@ -33,7 +36,7 @@ export class EventTransactions {
     const startedAt = wallClock();
     for (const step of handled) this.deps.timeline.mark(step.event.id, 'handlerStart', startedAt);
     try {
-      const outcomes = await this.deps.dataSource.transaction(async (manager) => {
+      const outcomes = await this.transaction(async (manager) => {
         const begunAt = wallClock();
         for (const step of handled) this.deps.timeline.mark(step.event.id, 'begun', begunAt);
         const results: string[] = [];
@@ -59,9 +62,14 @@ export class EventTransactions {
   /** One event in a transaction of its own; throws what the handler or the database threw. */
   async alone(step: EventStep): Promise<void> {
     this.deps.timeline.mark(step.event.id, 'handlerStart');
-    const outcome = await inConsumerSpan(step, () => this.deps.dataSource.transaction((manager) => this.handleIn(manager, step)));
+    const outcome = await inConsumerSpan(step, () => this.transaction((manager) => this.handleIn(manager, step)));
     this.deps.timeline.mark(step.event.id, 'stored');
     consumerMetrics.handled.inc({ consumer_group: this.group, event_type: step.event.type, outcome });
+  }
+
+  /** A transaction in one of the consumer's slots (it waits for a slot before it takes a connection). */
+  private transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.deps.slots.run(() => this.deps.dataSource.transaction(work));
   }
 
   /** The inbox row and the handler's effect, in the caller's transaction. */

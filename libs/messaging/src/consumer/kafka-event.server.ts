@@ -16,6 +16,7 @@ import type { EventTimeline } from '../timeline/event-timeline';
 import { ConsumerLag } from './consumer-lag';
 import { observeFreshness } from './event-freshness';
 import { EventProcessor, type EventHandler } from './event-processor';
+import { TransactionSlots } from './transaction-slots';
 
 export interface KafkaEventServerOptions {
   kafka: Kafka;
@@ -23,6 +24,8 @@ export interface KafkaEventServerOptions {
   consumerGroup: string;
   schema: string;
   dataSource: DataSource;
+  /** Connections in the data source's pool (DATABASE_POOL_MAX): the consumer's transactions take at most half. */
+  poolMax: number;
   config: MessagingConfig;
   timeline: EventTimeline;
 }
@@ -53,6 +56,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     this.lag = new ConsumerLag(options.kafka, options.consumerGroup);
     this.processor = new EventProcessor(options.consumerGroup, (key) => this.handlerFor(key), {
       dataSource: options.dataSource,
+      slots: TransactionSlots.shareOf(options.poolMax),
       inbox,
       deadLetters: this.deadLetters,
       config: options.config,
