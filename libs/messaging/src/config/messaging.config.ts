@@ -74,8 +74,8 @@ export class MessagingConfig {
 
   /**
    * Partitions a consumer works on at once (one transaction at a time per partition): as many as a
-   * lone replica holds, so none waits for another. Each one's transaction holds a pooled connection
-   * while it runs; the API's requests queue for connections beside them (DATABASE_POOL_MAX).
+   * lone replica holds, so none waits for another. Their transactions share half the pool
+   * (DATABASE_POOL_MAX, TransactionSlots); the other half stays the API's.
    */
   @IsInt()
   @Min(1)

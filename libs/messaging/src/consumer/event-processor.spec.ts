@@ -26,11 +26,14 @@ describe('EventProcessor', () => {
   let failingHandler: Set<string>;
   let failingCommits: number;
   let running: boolean;
+  let open: number;
+  let mostOpen: number;
   const config = Object.assign(new MessagingConfig(), { EVENT_MAX_ATTEMPTS: 2, EVENT_RETRY_INITIAL_MS: 10, EVENT_RETRY_MAX_MS: 10 });
   const manager = { query: jest.fn(async () => [{ '?column?': 1 }]) };
   const dataSource = {
     transaction: jest.fn(async (work: (m: typeof manager) => Promise<unknown>) => {
       log.push('begin');
+      mostOpen = Math.max(mostOpen, ++open);
       const staged = log.length;
       const seenBefore = new Set(seen);
       try {
@@ -46,6 +49,8 @@ describe('EventProcessor', () => {
         seen = seenBefore;
         log.push('rollback');
         throw error;
+      } finally {
+        open--;
       }
     }),
   };
@@ -62,10 +67,10 @@ describe('EventProcessor', () => {
     ['order.confirmed@v1', handler],
   ]);
 
-  function processor(): EventProcessor {
+  function processor(slots = new TransactionSlots(1)): EventProcessor {
     return new EventProcessor('test-group', (key) => handlers.get(key), {
       dataSource: dataSource as unknown as DataSource,
-      slots: new TransactionSlots(1),
+      slots,
       inbox: inbox as unknown as Inbox,
       deadLetters: deadLetters as unknown as DeadLetterPublisher,
       config,
@@ -74,10 +79,10 @@ describe('EventProcessor', () => {
     });
   }
 
-  async function run(messages: KafkaMessage[]): Promise<string[]> {
+  async function run(messages: KafkaMessage[], on = processor(), partition = 3): Promise<string[]> {
     const resolved: string[] = [];
     const payload = {
-      batch: { topic: 'platform.users', partition: 3, messages },
+      batch: { topic: 'platform.users', partition, messages },
       resolveOffset: (offset: string) => {
         resolved.push(offset);
         log.push(`resolve ${offset}`);
@@ -87,7 +92,7 @@ describe('EventProcessor', () => {
       isRunning: () => running,
       isStale: () => false,
     } as unknown as EachBatchPayload;
-    await processor().processBatch(payload);
+    await on.processBatch(payload);
     return resolved;
   }
 
@@ -98,6 +103,8 @@ describe('EventProcessor', () => {
     failingHandler = new Set();
     failingCommits = 0;
     running = true;
+    open = 0;
+    mostOpen = 0;
   });
 
   it("handles a batch's events in one transaction with their inbox rows, then resolves and commits their offsets", async () => {
@@ -166,6 +173,14 @@ describe('EventProcessor', () => {
     await run(events.map(asMessage));
     expect(log.filter((line) => line === 'commit')).toHaveLength(2);
     expect(log.filter((line) => line === 'commit offsets')).toHaveLength(2);
+  });
+
+  it("holds no more transactions at once than its slots, however many partitions' batches are in work (the API keeps the rest of the pool)", async () => {
+    const shared = processor(new TransactionSlots(2));
+    const batches = Array.from({ length: 6 }, (_, partition) => run([asMessage(registered(2 * partition), 0), asMessage(registered(2 * partition + 1), 1)], shared, partition));
+    await Promise.all(batches);
+    expect(log.filter((line) => line === 'commit')).toHaveLength(6);
+    expect(mostOpen).toBe(2);
   });
 
   it('stops taking messages once the consumer stops, leaving their offsets unresolved', async () => {
