@@ -371,9 +371,9 @@ export const soak: Scenario = {
     writeFileSync(join(context.workDir, 'soak-samples.json'), JSON.stringify(samples));
     const lagZeroAt = await caughtUp(context.platform.wiring.kafkaBrokers, 60_000);
     // Warm-up: a third of the run, at most 30 minutes. JIT compilers, V8's spaces, malloc's arenas,
-    // pools and caches reach their working size in steps of a few MB, the last of them up to 35
-    // minutes in (hour-long soaks, docs/reliability.md); over a short judged window one such step
-    // weighs as much as a leak. A leak keeps growing through the hour judged after it.
+    // pools and caches reach their working size in steps of a few MB, most of them within the
+    // first 30 minutes of the hour-long soaks (docs/reliability.md); over a short judged window one
+    // such step weighs as much as a leak. A leak keeps growing through the hour judged after it.
     const trend = slopes(samples, Math.min(30 * 60_000, (minutes * 60_000) / 3));
     const judged = minutes >= 30;
     const steep = Object.entries(trend.rssSlopeMbPerHour).filter(([, slope]) => slope >= 5);

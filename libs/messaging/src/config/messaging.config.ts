@@ -75,7 +75,7 @@ export class MessagingConfig {
   /**
    * Partitions a consumer works on at once (one transaction at a time per partition): as many as a
    * lone replica holds, so none waits for another. Their transactions share half the pool
-   * (DATABASE_POOL_MAX, TransactionSlots); the other half stays the API's.
+   * (DATABASE_POOL_MAX, TransactionSlots); the other half is left to the API and other work.
    */
   @IsInt()
   @Min(1)

@@ -27,6 +27,7 @@ describe('EventProcessor', () => {
   let failingCommits: number;
   let running: boolean;
   let open: number;
+  let gate: Promise<void> | undefined;
   let mostOpen: number;
   const config = Object.assign(new MessagingConfig(), { EVENT_MAX_ATTEMPTS: 2, EVENT_RETRY_INITIAL_MS: 10, EVENT_RETRY_MAX_MS: 10 });
   const manager = { query: jest.fn(async () => [{ '?column?': 1 }]) };
@@ -59,6 +60,7 @@ describe('EventProcessor', () => {
   const timeline = { mark: jest.fn() };
   const handler: EventHandler = jest.fn(async (event: CloudEvent<object>, context: EventContext) => {
     expect(context.manager).toBe(manager);
+    await gate;
     if (failingHandler.has(event.id)) throw new Error('handler bug');
     log.push(`handled ${event.id.slice(0, 4)}`);
   });
@@ -105,6 +107,7 @@ describe('EventProcessor', () => {
     running = true;
     open = 0;
     mostOpen = 0;
+    gate = undefined;
   });
 
   it("handles a batch's events in one transaction with their inbox rows, then resolves and commits their offsets", async () => {
@@ -181,6 +184,20 @@ describe('EventProcessor', () => {
     await Promise.all(batches);
     expect(log.filter((line) => line === 'commit')).toHaveLength(6);
     expect(mostOpen).toBe(2);
+  });
+
+  it('opens no transaction for a batch that waited for a slot while the consumer stopped, and leaves its offsets unresolved', async () => {
+    const shared = processor(new TransactionSlots(1));
+    let release = () => undefined as void;
+    gate = new Promise<void>((resolve) => (release = resolve));
+    const first = run([asMessage(registered(1), 0), asMessage(registered(2), 1)], shared, 0);
+    const waiting = run([asMessage(registered(3), 0), asMessage(registered(4), 1)], shared, 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    running = false;
+    release();
+    await expect(first).resolves.toEqual(['0', '1']);
+    await expect(waiting).rejects.toThrow('stopping');
+    expect(log.filter((line) => line === 'begin')).toHaveLength(1);
   });
 
   it('stops taking messages once the consumer stops, leaving their offsets unresolved', async () => {

@@ -67,9 +67,16 @@ export class EventTransactions {
     consumerMetrics.handled.inc({ consumer_group: this.group, event_type: step.event.type, outcome });
   }
 
-  /** A transaction in one of the consumer's slots (it waits for a slot before it takes a connection). */
+  /**
+   * A transaction in one of the consumer's slots: it waits for a slot before it takes a connection,
+   * and opens none once the consumer stopped meanwhile (the events' offsets stay unresolved; the
+   * partition's next owner handles them), so a stop waits for no queue of transactions.
+   */
   private transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.deps.slots.run(() => this.deps.dataSource.transaction(work));
+    return this.deps.slots.run(() => {
+      if (!this.deps.isRunning()) throw new ShuttingDownError('stopping before the events were handled');
+      return this.deps.dataSource.transaction(work);
+    });
   }
 
   /** The inbox row and the handler's effect, in the caller's transaction. */

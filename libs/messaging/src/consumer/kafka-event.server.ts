@@ -51,12 +51,13 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   constructor(private readonly options: KafkaEventServerOptions) {
     super();
     const inbox = new Inbox(options.schema);
+    const slots = TransactionSlots.shareOf(options.poolMax);
     this.deadLetters = new DeadLetterPublisher(options.kafka);
-    this.inboxCleanup = new InboxCleanup(inbox, options.dataSource, options.config.INBOX_RETENTION_MS);
+    this.inboxCleanup = new InboxCleanup(inbox, options.dataSource, slots, options.config.INBOX_RETENTION_MS);
     this.lag = new ConsumerLag(options.kafka, options.consumerGroup);
     this.processor = new EventProcessor(options.consumerGroup, (key) => this.handlerFor(key), {
       dataSource: options.dataSource,
-      slots: TransactionSlots.shareOf(options.poolMax),
+      slots,
       inbox,
       deadLetters: this.deadLetters,
       config: options.config,
