@@ -386,7 +386,7 @@ export const soak: Scenario = {
       saturatedUntil,
       ownRequests: {
         requests: load.sent,
-        failed: load.failed + (judged ? steep.length : 0) + tooMuchShed.length,
+        failed: load.failed + tooSteep.length + tooMuchShed.length,
         examples: [...inWords(load.failures), ...tooSteep, ...tooMuchShed],
       },
       details: { minutes, offeredPerSecond: rate, admitted: load.admitted, shed: load.shed, admittedP99Ms: load.admittedP99Ms, lagZeroSecondsAfter: (lagZeroAt - Date.now()) / 1000, slopesJudged: judged, ...trend },

@@ -4,8 +4,8 @@
  * EVENT_PARTITION_CONCURRENCY (12) partitions at once: more than the pool's DATABASE_POOL_MAX
  * (10). The API's requests then waited for a connection behind them and timed out (a 503 after
  * the pool's 3 s, found by the rehearsal's kafka-freeze). So the consumer's transactions take at
- * most half the pool at once, and wait here, in order, for a slot; the rest of the pool stays the
- * API's.
+ * most half the pool at once, and wait here, in order, for a slot; the other half is left to the
+ * API's requests and the service's other work.
  */
 export class TransactionSlots {
   private free: number;
